@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+/**
+ * The command line: the only place that reads process.argv, picks spinner or plain output, handles signals
+ * and sets the exit code. Each command's module is loaded only when it runs.
+ */
+import yargs from 'yargs';
+import { ExitCode, HookFailureError, PluginError, UsageError, exitCodeFor } from './errors.js';
+import { COMMAND_ALIASES, ENV_OUTPUT, ENV_PARALLELISM, parseArgv, resolveOutput } from './options.js';
+import type { Reporter } from './output/reporter.js';
+
+const EPILOGUE = [
+  'Every other flag and argument is passed to helm verbatim (helm install/upgrade/rollback/uninstall --help lists them).',
+  'Hooks of equal weight run up to --hook-parallelism at a time; tiers of different weights run in helm\'s order.',
+  'Chart authors: annotate a hook helm-parallel-hooks.io/serial: "true" to keep it alone; Chart.yaml annotation',
+  'helm-parallel-hooks.io/max-parallelism caps the chart\'s parallelism.',
+  '',
+  'Exit codes: 0 ok, 1 error, 2 usage error (nothing applied), 3 hook failure, 130 interrupted; when helm itself',
+  'fails, its own exit code.',
+].join('\n');
+
+function helpParser() {
+  const options = {
+    'hook-parallelism': {
+      type: 'string' as const,
+      describe: `How many hooks of one weight run at once; 1 or less is serial, exactly as helm [env ${ENV_PARALLELISM}]`,
+      default: '1',
+    },
+    'hook-output': {
+      type: 'string' as const,
+      describe: `Progress output: auto (spinner on a terminal, plain lines otherwise), plain, spinner [env ${ENV_OUTPUT}]`,
+      default: 'auto',
+    },
+  };
+  const passthrough = (y: ReturnType<typeof yargs>) => y.options(options).epilogue(EPILOGUE);
+  return yargs()
+    .scriptName('helm parallel-hooks')
+    .usage('$0 <install|upgrade|rollback|uninstall> [helm arguments...] [--hook-parallelism N]\n\nRuns helm with --no-hooks and runs the release\'s lifecycle hooks itself, where helm would, with hooks of equal weight in parallel.')
+    .command('install [NAME] [CHART]', 'helm install, with parallel hooks', passthrough)
+    .command('upgrade [RELEASE] [CHART]', 'helm upgrade (also --install), with parallel hooks', passthrough)
+    .command('rollback <RELEASE> [REVISION]', 'helm rollback, running the target revision\'s hooks in parallel', passthrough)
+    .command(['uninstall <RELEASE..>', 'delete'], 'helm uninstall, with parallel pre/post-delete hooks', passthrough)
+    .options(options)
+    .epilogue(EPILOGUE)
+    .version(false)
+    .help(true)
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .exitProcess(false)
+    .strict(false);
+}
+
+async function showHelp(commandWord: string | undefined): Promise<void> {
+  await helpParser().parseAsync(commandWord ? [commandWord, '--help'] : ['--help']);
+}
+
+async function makeReporter(mode: 'plain' | 'spinner'): Promise<Reporter> {
+  if (mode === 'spinner') return new (await import('./output/spinner.js')).SpinnerReporter();
+  return new (await import('./output/plain.js')).PlainReporter();
+}
+
+function printError(error: unknown): void {
+  const lines: string[] = [];
+  if (error instanceof PluginError) {
+    lines.push(`Error: ${error.message}`);
+    if (error instanceof HookFailureError) for (const f of error.failures) lines.push(`  - ${f}`);
+    if (error.hint) lines.push(error.hint);
+  } else {
+    lines.push(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof Error && error.stack) lines.push(error.stack);
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    process.stderr.write(`\n[parallel-hooks] ${signal}: stopping (hooks already created stay on the cluster)\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const parsed = parseArgv(argv, env);
+    if (parsed.version) {
+      const { readFileSync } = await import('node:fs');
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      process.stdout.write(`${pkg.version}\n`);
+      return ExitCode.ok;
+    }
+    if (parsed.commandWord === undefined) {
+      await showHelp(undefined);
+      if (parsed.help) return ExitCode.ok;
+      throw new UsageError('missing command: one of install, upgrade, rollback, uninstall');
+    }
+    const command = COMMAND_ALIASES[parsed.commandWord];
+    if (!command) throw new UsageError(`unknown command "${parsed.commandWord}": use install, upgrade, rollback or uninstall`);
+    if (parsed.help) {
+      await showHelp(parsed.commandWord);
+      return ExitCode.ok;
+    }
+    const reporter = await makeReporter(
+      resolveOutput(parsed.output, env, { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) }),
+    );
+    const opts = { helmArgs: parsed.helmArgs, parallelism: parsed.parallelism, reporter, signal: abort.signal, env };
+    if (command === 'install' || command === 'upgrade') {
+      return await (await import('./commands/deploy.js')).runDeploy({ ...opts, command });
+    }
+    if (command === 'rollback') return await (await import('./commands/rollback.js')).runRollback({ ...opts, command });
+    return await (await import('./commands/uninstall.js')).runUninstall({ ...opts, command });
+  } catch (error) {
+    printError(error);
+    return abort.signal.aborted ? ExitCode.interrupted : exitCodeFor(error);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    printError(error);
+    process.exitCode = ExitCode.error;
+  },
+);

@@ -1,0 +1,125 @@
+/**
+ * One command's shared parts: helm (always), and the cluster client and its shared watches (only once an
+ * event has hooks to run, so a chart without hooks costs no client start-up).
+ */
+import { UsageError } from '../errors.js';
+import { Helm, type HelmVersion } from '../helm/client.js';
+import { helmSettingsFromEnv, type HelmSettings } from '../helm/env.js';
+import type { HelmArgs } from '../helm/args.js';
+import { CHART_CAP_ANNOTATION, type LifecycleEvent } from '../hooks/model.js';
+import { hooksFromRelease, type ReleaseJson } from '../hooks/parse.js';
+import { planEvent, type EventPlan } from '../hooks/plan.js';
+import type { Cluster } from '../kube/cluster.js';
+import type { WatchHub } from '../kube/watch-hub.js';
+import type { Reporter } from '../output/reporter.js';
+import { flavourOf, type RunContext } from '../run/context.js';
+import { runEvent, type EventSummary } from '../run/event.js';
+import { parseGoDuration } from '../util/duration.js';
+
+export type CommandName = 'install' | 'upgrade' | 'rollback' | 'uninstall';
+
+export interface CommandOptions {
+  command: CommandName;
+  /** helm's arguments, verbatim, without the plugin's own options. */
+  helmArgs: string[];
+  /** --hook-parallelism (already validated; <= 1 means serial). */
+  parallelism: number;
+  reporter: Reporter;
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+export class Session {
+  readonly settings: HelmSettings;
+  readonly helm: Helm;
+  readonly timeoutMs: number;
+  private version: Promise<HelmVersion> | undefined;
+  private kube: Promise<{ cluster: Cluster; hub: WatchHub }> | undefined;
+
+  constructor(readonly opts: CommandOptions, args: HelmArgs) {
+    this.settings = helmSettingsFromEnv(opts.env);
+    this.helm = new Helm(this.settings);
+    const timeout = args.value('timeout');
+    try {
+      this.timeoutMs = timeout === undefined ? DEFAULT_TIMEOUT_MS : parseGoDuration(timeout);
+    } catch (error) {
+      throw new UsageError(`--timeout: ${(error as Error).message}`);
+    }
+  }
+
+  helmVersion(): Promise<HelmVersion> {
+    return (this.version ??= this.helm.version());
+  }
+
+  /** Plans one event from a release's hooks, with the chart's cap on parallelism. */
+  plan(event: LifecycleEvent, release: ReleaseJson): EventPlan {
+    return planEvent(event, hooksFromRelease(release), {
+      parallelism: this.opts.parallelism,
+      chartCap: this.chartCap(release),
+    });
+  }
+
+  private chartCap(release: ReleaseJson): number | undefined {
+    const raw = release.chart?.metadata?.annotations?.[CHART_CAP_ANNOTATION];
+    if (raw === undefined) return undefined;
+    if (!/^\s*\d+\s*$/.test(raw)) {
+      this.opts.reporter.note(`ignoring ${CHART_CAP_ANNOTATION}: "${raw}" in Chart.yaml is not a whole number`);
+      return undefined;
+    }
+    return Number(raw);
+  }
+
+  private async cluster(): Promise<{ cluster: Cluster; hub: WatchHub }> {
+    this.kube ??= (async () => {
+      const [{ kubeConfigFor }, { Cluster }, { WatchHub }] = await Promise.all([
+        import('../kube/config.js'),
+        import('../kube/cluster.js'),
+        import('../kube/watch-hub.js'),
+      ]);
+      const cluster = new Cluster(kubeConfigFor(this.settings));
+      return { cluster, hub: new WatchHub(cluster) };
+    })();
+    return this.kube;
+  }
+
+  async ensureNamespace(name: string): Promise<void> {
+    await (await this.cluster()).cluster.ensureNamespace(name);
+  }
+
+  /** Runs an event's plan (nothing at all when it has no hooks). Throws HookFailureError on failure. */
+  async runEvent(plan: EventPlan, release: ReleaseJson): Promise<EventSummary | undefined> {
+    if (plan.hooks.length === 0) return undefined;
+    const [{ cluster, hub }, version] = await Promise.all([this.cluster(), this.helmVersion()]);
+    const flavour = flavourOf(version);
+    if (release.apply_method === 'csa') flavour.applyHooks = false;
+    const ctx: RunContext = {
+      cluster,
+      hub,
+      flavour,
+      timeoutMs: this.timeoutMs,
+      signal: this.opts.signal,
+      reporter: this.opts.reporter,
+    };
+    // Start the shared watches before the first create, so nothing is missed and no time is lost later.
+    const keys = new Set(plan.hooks.filter((h) => h.kind === 'Job' || h.kind === 'Pod').map((h) => `${h.namespace}\u0000${h.kind}`));
+    await Promise.all([...keys].map((k) => {
+      const [ns, kind] = k.split('\u0000') as [string, 'Job' | 'Pod'];
+      return hub.prime(ns, kind);
+    }));
+    return runEvent(plan, ctx);
+  }
+
+  /** Stops shared watches; writes API statistics when HELM_PARALLEL_HOOKS_STATS names a file. */
+  async close(): Promise<void> {
+    const kube = this.kube ? await this.kube.catch(() => undefined) : undefined;
+    kube?.hub.close();
+    const statsFile = this.opts.env.HELM_PARALLEL_HOOKS_STATS;
+    if (statsFile) {
+      const { writeFileSync } = await import('node:fs');
+      const stats = kube?.cluster.stats ?? { requests: 0, watchConnections: 0, watchesByKey: {} };
+      writeFileSync(statsFile, JSON.stringify({ ...stats, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+    }
+  }
+}

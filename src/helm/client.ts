@@ -1,0 +1,103 @@
+/**
+ * Every helm invocation of the plugin lives here: `$HELM_BIN` through execa, argv logged under HELM_DEBUG,
+ * failures wrapped in a HelmError that keeps helm's stderr and exit code.
+ */
+import { execa } from 'execa';
+import { HelmError, PluginError } from '../errors.js';
+import type { ReleaseJson } from '../hooks/parse.js';
+import type { HelmSettings } from './env.js';
+
+export interface HelmVersion {
+  /** "v3.18.0" */
+  raw: string;
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+export class Helm {
+  readonly settings: HelmSettings;
+  private readonly log: (line: string) => void;
+  constructor(settings: HelmSettings, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /** Runs helm and returns its stdout; throws HelmError (with stderr) when it fails. */
+  private async capture(args: string[]): Promise<string> {
+    if (this.settings.debug) this.log(`[parallel-hooks] ${this.settings.bin} ${args.join(' ')}`);
+    let result;
+    try {
+      result = await execa(this.settings.bin, args, { reject: false, stdin: 'ignore', maxBuffer: 512 * 1024 * 1024 });
+    } catch (cause) {
+      throw new PluginError(`cannot run helm (${this.settings.bin})`, {
+        cause,
+        hint: 'Run the plugin through helm (helm parallel-hooks ...), or set HELM_BIN to the helm binary.',
+      });
+    }
+    if (result.failed) {
+      const stderr = String(result.stderr ?? '').trim();
+      throw new HelmError(`helm ${args[0]} failed${stderr ? `: ${lastLine(stderr)}` : ''}`, {
+        exitCode: result.exitCode ?? 1,
+        helmArgs: args,
+        stderr,
+      });
+    }
+    return String(result.stdout);
+  }
+
+  async version(): Promise<HelmVersion> {
+    const raw = (await this.capture(['version', '--template', '{{.Version}}'])).trim();
+    const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(raw);
+    if (!m) throw new PluginError(`cannot read helm's version from "${raw}"`);
+    return { raw, major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+  }
+
+  /**
+   * The would-be release of an install or upgrade: `helm <cmd> <user args> --dry-run=server -o json`. Its
+   * info.status says install or upgrade; its hooks are helm's own rendering of the chart.
+   */
+  async render(command: 'install' | 'upgrade', userArgs: readonly string[]): Promise<ReleaseJson> {
+    return parseRelease(await this.capture([command, ...userArgs, '--dry-run=server', '-o', 'json']), command);
+  }
+
+  /** The stored release (latest revision, or the given one): `helm status NAME -o json`. */
+  async status(name: string, revision?: number, namespace?: string): Promise<ReleaseJson> {
+    const args = ['status', name, '-o', 'json'];
+    if (revision !== undefined) args.push('--revision', String(revision));
+    if (namespace !== undefined) args.push('--namespace', namespace);
+    return parseRelease(await this.capture(args), 'status');
+  }
+
+  /**
+   * helm's main command, with the user's terminal: its output passes through untouched. Resolves to helm's
+   * exit code (0 on success); never throws on a helm failure, so the caller decides.
+   */
+  async passthrough(args: readonly string[]): Promise<number> {
+    if (this.settings.debug) this.log(`[parallel-hooks] ${this.settings.bin} ${args.join(' ')}`);
+    try {
+      const result = await execa(this.settings.bin, args, { stdio: 'inherit', reject: false });
+      return result.exitCode ?? 1;
+    } catch (cause) {
+      throw new PluginError(`cannot run helm (${this.settings.bin})`, { cause });
+    }
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  return (lines[lines.length - 1] ?? '').replace(/^Error:\s*/, '');
+}
+
+function parseRelease(out: string, what: string): ReleaseJson {
+  try {
+    const release = JSON.parse(out) as ReleaseJson;
+    if (typeof release.name !== 'string' || typeof release.namespace !== 'string') throw new Error('no release name');
+    return release;
+  } catch (cause) {
+    throw new PluginError(`cannot read the release JSON printed by helm ${what}`, {
+      cause,
+      hint: 'Check that HELM_BIN is helm 3.13 or later (the plugin needs --dry-run=server and -o json).',
+    });
+  }
+}

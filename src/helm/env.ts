@@ -1,0 +1,39 @@
+/**
+ * Helm's global settings as a plugin receives them: helm strips its global flags from the plugin's
+ * arguments and passes them in the environment (HELM-HOOKS.md section 6). Child helm processes inherit the
+ * same variables, so they talk to the same cluster; the Kubernetes client is built from the same values.
+ */
+export interface HelmSettings {
+  bin: string;
+  namespace: string | undefined;
+  kubeContext: string | undefined;
+  kubeconfig: string | undefined;
+  kubeToken: string | undefined;
+  kubeApiServer: string | undefined;
+  kubeCaFile: string | undefined;
+  kubeInsecureSkipTlsVerify: boolean;
+  kubeTlsServerName: string | undefined;
+  kubeAsUser: string | undefined;
+  kubeAsGroups: string[];
+  debug: boolean;
+}
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true|t|yes)$/i.test(v.trim());
+
+export function helmSettingsFromEnv(env: NodeJS.ProcessEnv): HelmSettings {
+  return {
+    bin: nonEmpty(env.HELM_BIN) ?? 'helm',
+    namespace: nonEmpty(env.HELM_NAMESPACE),
+    kubeContext: nonEmpty(env.HELM_KUBECONTEXT),
+    kubeconfig: nonEmpty(env.KUBECONFIG),
+    kubeToken: nonEmpty(env.HELM_KUBETOKEN),
+    kubeApiServer: nonEmpty(env.HELM_KUBEAPISERVER),
+    kubeCaFile: nonEmpty(env.HELM_KUBECAFILE),
+    kubeInsecureSkipTlsVerify: truthy(env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY),
+    kubeTlsServerName: nonEmpty(env.HELM_KUBETLS_SERVER_NAME),
+    kubeAsUser: nonEmpty(env.HELM_KUBEASUSER),
+    kubeAsGroups: (nonEmpty(env.HELM_KUBEASGROUPS) ?? '').split(',').map((g) => g.trim()).filter(Boolean),
+    debug: truthy(env.HELM_DEBUG),
+  };
+}

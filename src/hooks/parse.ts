@@ -1,0 +1,68 @@
+/**
+ * Turns helm's release JSON (`-o json` of a dry run, or `helm status -o json`) into hooks. Helm has already
+ * done the chart-level parsing (events, weight, policies, unknown-event documents dropped); this reads its
+ * result and the manifest's own metadata (apiVersion, namespace, the plugin's annotation).
+ */
+import { parseAllDocuments } from 'yaml';
+import { PluginError } from '../errors.js';
+import { type Hook, type HookObject, SERIAL_ANNOTATION } from './model.js';
+
+/** The part of helm's release JSON this plugin reads. */
+export interface ReleaseJson {
+  name: string;
+  namespace: string;
+  version: number;
+  info?: { status?: string; description?: string };
+  chart?: { metadata?: { name?: string; annotations?: Record<string, string> } };
+  hooks?: ReleaseHookJson[];
+  manifest?: string;
+  apply_method?: string;
+}
+
+export interface ReleaseHookJson {
+  name: string;
+  kind: string;
+  path: string;
+  manifest: string;
+  events?: string[];
+  weight?: number;
+  delete_policies?: string[];
+  output_log_policies?: string[];
+}
+
+const TRUE_VALUES = new Set(['true', 'yes', '1', 'on']);
+
+export function hooksFromRelease(release: ReleaseJson): Hook[] {
+  return (release.hooks ?? []).map((h, renderIndex) => {
+    const object = parseHookManifest(h.manifest, h.path);
+    const annotations = object.metadata.annotations ?? {};
+    return {
+      name: h.name,
+      kind: h.kind,
+      apiVersion: object.apiVersion,
+      namespace: object.metadata.namespace || release.namespace,
+      path: h.path,
+      events: h.events ?? [],
+      weight: h.weight ?? 0,
+      deletePolicies: h.delete_policies ?? [],
+      outputLogPolicies: h.output_log_policies ?? [],
+      serial: TRUE_VALUES.has(String(annotations[SERIAL_ANNOTATION] ?? '').trim().toLowerCase()),
+      renderIndex,
+      object,
+    };
+  });
+}
+
+function parseHookManifest(manifest: string, path: string): HookObject {
+  const docs = parseAllDocuments(manifest).filter((d) => d.contents !== null);
+  const doc = docs[0];
+  if (docs.length !== 1 || !doc || doc.errors.length > 0) {
+    throw new PluginError(`cannot read the hook manifest from ${path}: expected one YAML document`);
+  }
+  const obj = doc.toJS() as Partial<HookObject> | null;
+  if (!obj || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !obj.metadata?.name) {
+    throw new PluginError(`the hook in ${path} has no apiVersion, kind or metadata.name`);
+  }
+  return obj as HookObject;
+}
+

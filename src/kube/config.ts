@@ -1,0 +1,72 @@
+/**
+ * The Kubernetes client configuration, built from exactly what helm uses: KUBECONFIG (helm sets it for
+ * --kubeconfig), HELM_KUBECONTEXT, and the HELM_KUBE* overrides of the API server, token, CA, TLS name and
+ * impersonated user.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { PluginError } from '../errors.js';
+import type { HelmSettings } from '../helm/env.js';
+
+export function kubeConfigFor(settings: HelmSettings): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromDefault();
+  } catch (cause) {
+    throw new PluginError(`cannot read the kubeconfig${settings.kubeconfig ? ` ${settings.kubeconfig}` : ''}`, {
+      cause,
+      hint: 'Pass --kubeconfig to helm, or set KUBECONFIG, as for any helm command.',
+    });
+  }
+  if (settings.kubeContext) {
+    if (!kc.getContextObject(settings.kubeContext)) {
+      throw new PluginError(`kube context "${settings.kubeContext}" is not in the kubeconfig`, {
+        hint: 'Check --kube-context against `kubectl config get-contexts`.',
+      });
+    }
+    kc.setCurrentContext(settings.kubeContext);
+  }
+  if (settings.kubeAsGroups.length > 0) {
+    throw new PluginError('--kube-as-group is not supported by helm-parallel-hooks yet', {
+      hint: 'Run without --kube-as-group, or use plain helm for this command.',
+    });
+  }
+  const overrides =
+    settings.kubeApiServer || settings.kubeToken || settings.kubeCaFile || settings.kubeInsecureSkipTlsVerify ||
+    settings.kubeTlsServerName || settings.kubeAsUser;
+  if (!overrides) return kc;
+
+  const context = kc.getContextObject(kc.getCurrentContext());
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  const server = settings.kubeApiServer ?? cluster?.server;
+  if (!server) throw new PluginError('no Kubernetes API server is configured (no kubeconfig and no --kube-apiserver)');
+  const merged = new KubeConfig();
+  merged.loadFromOptions({
+    clusters: [
+      {
+        ...(cluster ?? {}),
+        name: 'helm',
+        server,
+        ...(settings.kubeCaFile ? { caFile: settings.kubeCaFile, caData: undefined } : {}),
+        ...(settings.kubeInsecureSkipTlsVerify ? { skipTLSVerify: true } : {}),
+        ...(settings.kubeTlsServerName ? { tlsServerName: settings.kubeTlsServerName } : {}),
+      },
+    ],
+    users: [
+      {
+        ...(user ?? {}),
+        name: 'helm',
+        ...(settings.kubeToken ? { token: settings.kubeToken, exec: undefined, authProvider: undefined } : {}),
+        ...(settings.kubeAsUser ? { impersonateUser: settings.kubeAsUser } : {}),
+      },
+    ],
+    contexts: [{ name: 'helm', cluster: 'helm', user: 'helm', namespace: context?.namespace }],
+    currentContext: 'helm',
+  });
+  return merged;
+}
+
+/** The namespace helm uses when neither -n nor the manifest names one. */
+export function defaultNamespace(kc: KubeConfig, settings: HelmSettings): string {
+  return settings.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
+}

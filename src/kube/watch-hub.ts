@@ -1,0 +1,212 @@
+/**
+ * Shared watches: one list+watch per (namespace, kind), however many hooks wait on it. A dropped watch
+ * resumes from the last resourceVersion; when the server says that version is gone (410), it lists afresh.
+ * Waiters are callbacks keyed by object name, evaluated on every change of that object.
+ */
+import { ApiException, BatchV1Api, CoreV1Api, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import type { Cluster } from './cluster.js';
+
+export type WatchedKind = 'Job' | 'Pod';
+
+interface Waiter {
+  /**
+   * Called with the object's latest state (undefined = it does not exist), or with the last state of an
+   * object that was just deleted (deleted = true). Returns true when satisfied.
+   */
+  check(obj: KubernetesObject | undefined, deleted: boolean): boolean;
+}
+
+const RECONNECT_DELAY_MS = 500;
+
+class SharedWatch {
+  readonly objects = new Map<string, KubernetesObject>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  /** An object just deleted, offered to waiters once, so "deleted while watched" differs from "absent". */
+  private readonly deletedObjects = new Map<string, KubernetesObject>();
+  private resourceVersion = '';
+  private abort: AbortController | undefined;
+  private closed = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly namespace: string,
+    private readonly kind: WatchedKind,
+  ) {
+    this.ready = this.list().then(() => this.watch());
+    // A failed first list is reported through `ready` to every waiter; keep it from being unhandled here.
+    this.ready.catch(() => undefined);
+  }
+
+  private get path(): string {
+    return this.kind === 'Job'
+      ? `/apis/batch/v1/namespaces/${this.namespace}/jobs`
+      : `/api/v1/namespaces/${this.namespace}/pods`;
+  }
+
+  private async list(): Promise<void> {
+    this.cluster.stats.requests++;
+    let items: KubernetesObject[];
+    let rv: string | undefined;
+    try {
+      if (this.kind === 'Job') {
+        const res = await this.cluster.kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: this.namespace });
+        items = res.items;
+        rv = res.metadata?.resourceVersion;
+      } else {
+        const res = await this.cluster.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: this.namespace });
+        items = res.items;
+        rv = res.metadata?.resourceVersion;
+      }
+    } catch (cause) {
+      throw this.cluster.explain(cause, `list ${this.kind}s in ${this.namespace}`);
+    }
+    const seen = new Set<string>();
+    for (const item of items) {
+      const name = item.metadata?.name as string;
+      seen.add(name);
+      this.objects.set(name, item);
+    }
+    for (const name of [...this.objects.keys()]) if (!seen.has(name)) this.objects.delete(name);
+    this.resourceVersion = rv ?? '';
+    for (const name of [...this.waiters.keys()]) this.notify(name);
+  }
+
+  private async watch(): Promise<void> {
+    if (this.closed) return;
+    const key = `${this.namespace}/${this.kind}`;
+    this.cluster.stats.watchConnections++;
+    this.cluster.stats.watchesByKey[key] = (this.cluster.stats.watchesByKey[key] ?? 0) + 1;
+    let gone = false;
+    const watcher = new Watch(this.cluster.kc);
+    this.abort = await watcher.watch(
+      this.path,
+      { resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
+      (type: string, obj: KubernetesObject & { code?: number }) => {
+        if (type === 'ERROR') {
+          if (obj.code === 410) gone = true;
+          return;
+        }
+        const rv = obj.metadata?.resourceVersion;
+        if (rv) this.resourceVersion = rv;
+        if (type === 'BOOKMARK') return;
+        const name = obj.metadata?.name as string;
+        if (type === 'DELETED') {
+          // Keep only if a newer object of the same name already replaced it.
+          if (this.objects.get(name)?.metadata?.uid === obj.metadata?.uid) this.objects.delete(name);
+          this.deletedObjects.set(name, obj);
+        } else {
+          this.objects.set(name, obj);
+        }
+        this.notify(name);
+      },
+      (err: unknown) => {
+        if (this.closed) return;
+        const expired = gone || (err instanceof ApiException && err.code === 410);
+        setTimeout(() => void this.resume(expired), err ? RECONNECT_DELAY_MS : 0);
+      },
+    );
+  }
+
+  private async resume(expired: boolean): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (expired || !this.resourceVersion) await this.list();
+      await this.watch();
+    } catch {
+      // The API server is unreachable for now: try again; waiters are bounded by their own timeouts.
+      setTimeout(() => void this.resume(true), RECONNECT_DELAY_MS * 4);
+    }
+  }
+
+
+  private notify(name: string): void {
+    const set = this.waiters.get(name);
+    if (!set) return;
+    const deleted = this.deletedObjects.get(name);
+    this.deletedObjects.delete(name);
+    for (const w of [...set]) {
+      if ((deleted && w.check(deleted, true)) || w.check(this.objects.get(name), false)) set.delete(w);
+    }
+    if (set.size === 0) this.waiters.delete(name);
+  }
+
+  add(name: string, waiter: Waiter): () => void {
+    if (waiter.check(this.objects.get(name), false)) return () => undefined;
+    let set = this.waiters.get(name);
+    if (!set) this.waiters.set(name, (set = new Set()));
+    set.add(waiter);
+    return () => {
+      set.delete(waiter);
+      if (set.size === 0 && this.waiters.get(name) === set) this.waiters.delete(name);
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.abort?.abort();
+  }
+}
+
+export class WatchHub {
+  private readonly watches = new Map<string, SharedWatch>();
+  constructor(private readonly cluster: Cluster) {}
+
+  private shared(namespace: string, kind: WatchedKind): SharedWatch {
+    const key = `${namespace}/${kind}`;
+    let w = this.watches.get(key);
+    if (!w) this.watches.set(key, (w = new SharedWatch(this.cluster, namespace, kind)));
+    return w;
+  }
+
+  /** Starts the shared watch early (before creating objects), so nothing is missed and no time is lost. */
+  async prime(namespace: string, kind: WatchedKind): Promise<void> {
+    await this.shared(namespace, kind).ready;
+  }
+
+  /**
+   * Resolves with the first value `evaluate` returns that is not undefined, evaluated on every change of the
+   * named object (obj undefined when it does not exist). Rejects on timeout or abort with the given errors.
+   */
+  async until<T>(
+    namespace: string,
+    kind: WatchedKind,
+    name: string,
+    evaluate: (obj: KubernetesObject | undefined, deleted: boolean) => T | undefined,
+    opts: { timeoutMs: number; signal?: AbortSignal | undefined; onTimeout: () => Error; onAbort: () => Error },
+  ): Promise<T> {
+    const w = this.shared(namespace, kind);
+    await w.ready;
+    return new Promise<T>((resolve, reject) => {
+      let remove: () => void = () => undefined;
+      const finish = (fn: () => void) => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', aborted);
+        remove();
+        fn();
+      };
+      const aborted = () => finish(() => reject(opts.onAbort()));
+      const timer = setTimeout(() => finish(() => reject(opts.onTimeout())), opts.timeoutMs);
+      if (opts.signal?.aborted) return aborted();
+      opts.signal?.addEventListener('abort', aborted, { once: true });
+      remove = w.add(name, {
+        check: (obj, deleted) => {
+          const value = evaluate(obj, deleted);
+          if (value === undefined) return false;
+          finish(() => resolve(value));
+          return true;
+        },
+      });
+    });
+  }
+
+  /** The latest known state of an object from the shared cache (no request). */
+  peek(namespace: string, kind: WatchedKind, name: string): KubernetesObject | undefined {
+    return this.watches.get(`${namespace}/${kind}`)?.objects.get(name);
+  }
+
+  close(): void {
+    for (const w of this.watches.values()) w.close();
+    this.watches.clear();
+  }
+}

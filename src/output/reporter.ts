@@ -1,0 +1,18 @@
+/** What the runner tells the person watching. Two faces: plain lines (CI, pipes) and an ora spinner (TTY). */
+import type { Hook } from '../hooks/model.js';
+import type { EventPlan } from '../hooks/plan.js';
+import type { EventSummary } from '../run/event.js';
+import type { HookResult } from '../run/hook.js';
+
+export interface Reporter {
+  eventStarted(plan: EventPlan): void;
+  hookStarted(hook: Hook): void;
+  hookFinished(result: HookResult): void;
+  /** A block of lines printed whole, never interleaved with another hook's. */
+  logBlock(title: string, lines: readonly string[]): void;
+  eventFinished(summary: EventSummary): void;
+  /** A one-line remark (warnings, skipped steps). */
+  note(line: string): void;
+}
+
+export type OutputMode = 'plain' | 'spinner';

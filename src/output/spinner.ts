@@ -1,0 +1,79 @@
+/** A terminal's view: one ora spinner per event with tier, running/done/failed counts and elapsed time. */
+import ora, { type Ora } from 'ora';
+import { hookLabel, type Hook } from '../hooks/model.js';
+import type { EventPlan } from '../hooks/plan.js';
+import type { EventSummary } from '../run/event.js';
+import type { HookResult } from '../run/hook.js';
+import { formatDuration } from '../util/duration.js';
+import { summaryLine } from './format.js';
+import type { Reporter } from './reporter.js';
+
+export class SpinnerReporter implements Reporter {
+  private spinner: Ora | undefined;
+  private plan: EventPlan | undefined;
+  private started = 0;
+  private running = 0;
+  private done = 0;
+  private failed = 0;
+  private ticker: NodeJS.Timeout | undefined;
+
+  eventStarted(plan: EventPlan): void {
+    this.plan = plan;
+    this.started = Date.now();
+    this.running = this.done = this.failed = 0;
+    this.spinner = ora({ stream: process.stderr, text: this.text() }).start();
+    this.ticker = setInterval(() => this.refresh(), 250);
+  }
+  hookStarted(hook: Hook): void {
+    this.running++;
+    this.current = hook;
+    this.refresh();
+  }
+  private current: Hook | undefined;
+  hookFinished(r: HookResult): void {
+    this.running--;
+    if (r.ok) this.done++;
+    else {
+      this.failed++;
+      this.persist('fail', `${hookLabel(r.hook)}: ${r.reason ?? 'failed'}`);
+    }
+    this.refresh();
+  }
+  logBlock(title: string, lines: readonly string[]): void {
+    this.spinner?.clear();
+    process.stderr.write(`${[title, ...lines].join('\n')}\n`);
+    this.spinner?.render();
+  }
+  eventFinished(summary: EventSummary): void {
+    if (this.ticker) clearInterval(this.ticker);
+    if (summary.failed > 0) this.spinner?.fail(summaryLine(summary));
+    else this.spinner?.succeed(summaryLine(summary));
+    this.spinner = undefined;
+  }
+  note(line: string): void {
+    this.persist('warn', line);
+  }
+
+  private persist(kind: 'fail' | 'warn', text: string): void {
+    if (!this.spinner) {
+      process.stderr.write(`${text}\n`);
+      return;
+    }
+    const keep = this.spinner.text;
+    this.spinner[kind](text);
+    this.spinner = ora({ stream: process.stderr, text: keep }).start();
+  }
+
+  private text(): string {
+    const plan = this.plan;
+    if (!plan) return '';
+    const tier = this.current ? plan.tiers.findIndex((t) => t.hooks.includes(this.current as Hook)) + 1 : 1;
+    const elapsed = formatDuration(Date.now() - this.started);
+    return `${plan.event}: tier ${tier}/${plan.tiers.length}, ${this.running} running, ${this.done}/${plan.hooks.length} done` +
+      `${this.failed ? `, ${this.failed} failed` : ''}, ${elapsed}`;
+  }
+
+  private refresh(): void {
+    if (this.spinner) this.spinner.text = this.text();
+  }
+}

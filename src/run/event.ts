@@ -1,0 +1,134 @@
+/**
+ * Runs one event's plan: tiers one after another, steps in order, hooks of a parallel step with p-map at
+ * most `parallelism` at a time. Failure policy (chosen, not an accident of Promise.all): after the first
+ * failure nothing new starts, hooks already running finish (each within its own --timeout), then helm's
+ * failure rules apply to the whole event. On success helm's clean-up runs in reverse order.
+ */
+import pMap from 'p-map';
+import { HookFailureError } from '../errors.js';
+import { type Hook, effectiveDeletePolicies, hookLabel } from '../hooks/model.js';
+import type { EventPlan, Step } from '../hooks/plan.js';
+import { compareKinds } from '../hooks/kind-order.js';
+import type { RunContext } from './context.js';
+import { deleteHook, runHook, type HookResult } from './hook.js';
+import { printHookLogs } from './logs.js';
+
+export interface EventSummary {
+  event: string;
+  hooks: number;
+  tiers: number;
+  parallelism: number;
+  wallMs: number;
+  /** What the same hooks cost one after another: the sum of each hook's own duration. */
+  serialMs: number;
+  failed: number;
+  notStarted: number;
+}
+
+export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventSummary> {
+  const started = Date.now();
+  const results: HookResult[] = [];
+  let failed = false;
+  const run = async (hook: Hook): Promise<void> => {
+    if (failed) return; // start nothing new after a failure
+    const result = await runHook(hook, ctx);
+    results.push(result);
+    if (!result.ok) failed = true;
+  };
+  ctx.reporter.eventStarted(plan);
+
+  for (const tier of plan.tiers) {
+    for (const step of tier.steps) {
+      if (failed) break;
+      await runStep(step, run, plan.parallelism);
+    }
+    if (failed) break;
+  }
+
+  const summary: EventSummary = {
+    event: plan.event,
+    hooks: plan.hooks.length,
+    tiers: plan.tiers.length,
+    parallelism: plan.parallelism,
+    wallMs: 0,
+    serialMs: results.reduce((sum, r) => sum + (r.endedAt - r.startedAt), 0),
+    failed: results.filter((r) => !r.ok).length,
+    notStarted: plan.hooks.length - results.length,
+  };
+
+  if (failed) {
+    await cleanUpAfterFailure(plan, results, ctx);
+    summary.wallMs = Date.now() - started;
+    ctx.reporter.eventFinished(summary);
+    throw new HookFailureError(
+      plan.event,
+      orderOf(plan, results.filter((r) => !r.ok)).map((r) => `${hookLabel(r.hook)}: ${r.reason ?? 'failed'}`),
+      summary.notStarted > 0 ? `${summary.notStarted} later hook(s) of ${plan.event} were not started.` : undefined,
+    );
+  }
+  await cleanUpAfterSuccess(plan, ctx);
+  summary.wallMs = Date.now() - started;
+  ctx.reporter.eventFinished(summary);
+  return summary;
+}
+
+async function runStep(step: Step, run: (h: Hook) => Promise<void>, parallelism: number): Promise<void> {
+  if (step.type === 'serial') return run(step.hook);
+  if (step.type === 'parallel') {
+    await pMap(step.hooks, run, { concurrency: parallelism });
+    return;
+  }
+  // create: objects that are done on creation, kind group by kind group in helm's install order
+  for (let i = 0; i < step.hooks.length; ) {
+    let j = i;
+    while (j < step.hooks.length && compareKinds((step.hooks[j] as Hook).kind, (step.hooks[i] as Hook).kind) === 0) j++;
+    await pMap(step.hooks.slice(i, j), run, { concurrency: parallelism });
+    i = j;
+  }
+}
+
+function orderOf(plan: EventPlan, results: HookResult[]): HookResult[] {
+  const index = new Map(plan.hooks.map((h, i) => [h, i]));
+  return [...results].sort((a, b) => (index.get(a.hook) ?? 0) - (index.get(b.hook) ?? 0));
+}
+
+/**
+ * helm's rules for a failed event, applied to every failed hook: print its logs (hook-failed output policy),
+ * delete it (hook-failed delete policy); a hook that failed before it existed gets neither. Then helm >= 3.19
+ * and 4 delete the event's succeeded hooks that have hook-succeeded.
+ */
+async function cleanUpAfterFailure(plan: EventPlan, results: HookResult[], ctx: RunContext): Promise<void> {
+  const ordered = orderOf(plan, results);
+  for (const r of ordered.filter((r) => !r.ok && r.stage === 'wait')) {
+    await printHookLogs(r.hook, 'hook-failed', ctx);
+    if (effectiveDeletePolicies(r.hook).includes('hook-failed')) await tryDelete(r.hook, ctx);
+  }
+  if (ctx.flavour.deleteSucceededOnFailure) {
+    for (const r of ordered.filter((r) => r.ok)) {
+      if (effectiveDeletePolicies(r.hook).includes('hook-succeeded')) await tryDelete(r.hook, ctx);
+    }
+  }
+}
+
+async function tryDelete(hook: Hook, ctx: RunContext): Promise<void> {
+  try {
+    await deleteHook(hook, ctx);
+  } catch (error) {
+    ctx.reporter.note(`could not delete ${hookLabel(hook)} after its failure: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** helm's success clean-up: in reverse order, output logs (hook-succeeded), then hook-succeeded deletes. */
+async function cleanUpAfterSuccess(plan: EventPlan, ctx: RunContext): Promise<void> {
+  const reversed = [...plan.hooks].reverse();
+  if (plan.parallelism <= 1) {
+    for (const hook of reversed) {
+      await printHookLogs(hook, 'hook-succeeded', ctx);
+      if (effectiveDeletePolicies(hook).includes('hook-succeeded')) await deleteHook(hook, ctx);
+    }
+    return;
+  }
+  for (const hook of reversed) await printHookLogs(hook, 'hook-succeeded', ctx);
+  const doomed = reversed.filter((h) => effectiveDeletePolicies(h).includes('hook-succeeded'));
+  await pMap(doomed, (h) => deleteHook(h, ctx), { concurrency: plan.parallelism });
+}

@@ -1,0 +1,33 @@
+/**
+ * Output-log policy (helm >= 3.18): the container logs of a hook's pods, printed as one labelled block per
+ * hook so that hooks never interleave mid-line. Pods of a Job by label job-name=<name>; a Pod by its name;
+ * spec.containers only (not init containers), as helm.
+ */
+import type { Hook } from '../hooks/model.js';
+import type { RunContext } from './context.js';
+
+export async function printHookLogs(hook: Hook, policy: 'hook-succeeded' | 'hook-failed', ctx: RunContext): Promise<void> {
+  if (!hook.outputLogPolicies.includes(policy)) return;
+  if (hook.kind !== 'Job' && hook.kind !== 'Pod') return;
+  const selector = hook.kind === 'Job' ? { labelSelector: `job-name=${hook.name}` } : { fieldSelector: `metadata.name=${hook.name}` };
+  const lines: string[] = [];
+  try {
+    const pods = await ctx.cluster.listPods(hook.namespace, selector);
+    for (const pod of pods) {
+      for (const container of pod.spec?.containers ?? []) {
+        const podName = pod.metadata?.name ?? '?';
+        lines.push(`--- ${hook.kind}/${hook.name}: pod ${podName}, container ${container.name} ---`);
+        try {
+          const text = await ctx.cluster.podLog(hook.namespace, podName, container.name);
+          lines.push(...text.replace(/\n$/, '').split('\n'));
+        } catch (error) {
+          lines.push(`(logs unavailable: ${error instanceof Error ? error.message : String(error)})`);
+        }
+      }
+    }
+    if (pods.length === 0) lines.push(`--- ${hook.kind}/${hook.name}: no pods found ---`);
+  } catch (error) {
+    lines.push(`--- ${hook.kind}/${hook.name}: logs unavailable: ${error instanceof Error ? error.message : String(error)} ---`);
+  }
+  ctx.reporter.logBlock(`logs of ${hook.kind}/${hook.name} (${policy})`, lines);
+}
