@@ -43,7 +43,7 @@ function helpParser() {
     .epilogue(EPILOGUE)
     .version(false)
     .help(true)
-    .wrap(Math.min(120, process.stdout.columns || 100))
+    .wrap(process.stdout.isTTY ? Math.min(120, process.stdout.columns || 100) : null)
     .exitProcess(false)
     .strict(false);
 }
