@@ -59,7 +59,7 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
 
     if (renderedPost.hooks.length > 0) {
       // The hooks exactly as helm recorded them in the release it just stored.
-      const stored = await session.helm.status(rendered.name, undefined, rendered.namespace);
+      const stored = await session.helm.storedRelease(rendered.name, undefined, rendered.namespace);
       await session.runEvent(session.plan(post, stored), stored);
     }
     return 0;

@@ -21,10 +21,10 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
   try {
     let current, target;
     try {
-      current = await session.helm.status(name);
+      current = await session.helm.metadata(name);
       // helm: revision 0 or none means the one before the latest
-      const targetRevision = revisionText && Number(revisionText) > 0 ? Number(revisionText) : current.version - 1;
-      target = await session.helm.status(name, targetRevision, current.namespace);
+      const targetRevision = revisionText && Number(revisionText) > 0 ? Number(revisionText) : current.revision - 1;
+      target = await session.helm.storedRelease(name, targetRevision, current.namespace);
     } catch (error) {
       // No such release or revision: helm says so in its own words and with its own exit code.
       if (error instanceof HelmError) return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
@@ -48,7 +48,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
       });
     }
     if (postPreview.hooks.length > 0) {
-      const stored = await session.helm.status(name, undefined, current.namespace);
+      const stored = await session.helm.storedRelease(name, undefined, current.namespace);
       await session.runEvent(session.plan('post-rollback', stored), stored);
     }
     return 0;

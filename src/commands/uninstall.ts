@@ -20,7 +20,7 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
     for (const name of names) {
       let release: ReleaseJson;
       try {
-        release = await session.helm.status(name);
+        release = await session.helm.storedRelease(name);
       } catch (error) {
         if (!(error instanceof HelmError)) throw error;
         // Not found (or not readable): helm decides, with --ignore-not-found or its own error.

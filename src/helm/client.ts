@@ -61,12 +61,23 @@ export class Helm {
     return parseRelease(await this.capture([command, ...userArgs, '--dry-run=server', '-o', 'json']), command);
   }
 
-  /** The stored release (latest revision, or the given one): `helm status NAME -o json`. */
-  async status(name: string, revision?: number, namespace?: string): Promise<ReleaseJson> {
-    const args = ['status', name, '-o', 'json'];
-    if (revision !== undefined) args.push('--revision', String(revision));
-    if (namespace !== undefined) args.push('--namespace', namespace);
-    return parseRelease(await this.capture(args), 'status');
+  /** `helm get metadata -o json`: revision, namespace, status and the chart's annotations. */
+  async metadata(name: string, revision?: number, namespace?: string): Promise<ReleaseMetadata> {
+    return JSON.parse(await this.capture(['get', 'metadata', name, ...selectArgs(revision, namespace)])) as ReleaseMetadata;
+  }
+
+  /**
+   * A stored release (latest revision, or the given one) with its hooks: `helm status -o json`, plus the
+   * chart's annotations from `helm get metadata` (status leaves the chart out). Both run at once.
+   */
+  async storedRelease(name: string, revision?: number, namespace?: string): Promise<ReleaseJson> {
+    const [status, meta] = await Promise.all([
+      this.capture(['status', name, ...selectArgs(revision, namespace)]),
+      this.metadata(name, revision, namespace),
+    ]);
+    const release = parseRelease(status, 'status');
+    release.chart = { metadata: { name: meta.chart, annotations: meta.annotations ?? {} } };
+    return release;
   }
 
   /**
@@ -82,6 +93,22 @@ export class Helm {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, { cause });
     }
   }
+}
+
+export interface ReleaseMetadata {
+  name: string;
+  chart?: string;
+  namespace: string;
+  revision: number;
+  status: string;
+  annotations?: Record<string, string>;
+}
+
+function selectArgs(revision: number | undefined, namespace: string | undefined): string[] {
+  const args = ['-o', 'json'];
+  if (revision !== undefined) args.push('--revision', String(revision));
+  if (namespace !== undefined) args.push('--namespace', namespace);
+  return args;
 }
 
 function lastLine(text: string): string {
