@@ -154,7 +154,12 @@ export interface Recorded {
   job?: string;
   /** Local time when the Job/Pod was first seen finished (Complete/Failed, Succeeded/Failed), if it was. */
   finishedAt?: number;
+  /** resourceVersion at which it was first seen finished (a Deployment: all replicas ready). */
+  finishedRv?: number;
   failed?: boolean;
+  /** resourceVersions of its updates (MODIFIED events). */
+  modifiedRvs: number[];
+  deletedRv?: number;
 }
 
 const WATCHED: Array<{ kind: string; path: (ns: string) => string }> = [
@@ -163,6 +168,7 @@ const WATCHED: Array<{ kind: string; path: (ns: string) => string }> = [
   { kind: 'ConfigMap', path: (ns) => `/api/v1/namespaces/${ns}/configmaps` },
   { kind: 'Secret', path: (ns) => `/api/v1/namespaces/${ns}/secrets` },
   { kind: 'ServiceAccount', path: (ns) => `/api/v1/namespaces/${ns}/serviceaccounts` },
+  { kind: 'Deployment', path: (ns) => `/apis/apps/v1/namespaces/${ns}/deployments` },
 ];
 
 /**
@@ -191,13 +197,16 @@ export async function record(ns: string): Promise<{ stop: () => Promise<Recorded
               createdRv: Number(obj.metadata?.resourceVersion),
               createdAt: Date.now(),
               job: obj.metadata?.labels?.['job-name'],
+              modifiedRvs: [],
             };
             seen.set(uid, rec);
-          }
+          } else if (rec && type === 'MODIFIED') rec.modifiedRvs.push(Number(obj.metadata?.resourceVersion));
+          if (rec && type === 'DELETED') rec.deletedRv = Number(obj.metadata?.resourceVersion);
           if (!rec || rec.finishedAt !== undefined) return;
           const outcome = finished(w.kind, obj);
           if (outcome !== undefined) {
             rec.finishedAt = Date.now();
+            rec.finishedRv = Number(obj.metadata?.resourceVersion);
             rec.failed = outcome === 'failed';
           }
         },
@@ -224,6 +233,10 @@ function finished(kind: string, obj: KubernetesObject): 'ok' | 'failed' | undefi
       if (c.type === 'Failed') return 'failed';
     }
   }
+  if (kind === 'Deployment') {
+    const d = obj as { spec?: { replicas?: number }; status?: { readyReplicas?: number } };
+    if ((d.status?.readyReplicas ?? 0) >= (d.spec?.replicas ?? 1)) return 'ok';
+  }
   if (kind === 'Pod') {
     const phase = (obj as V1Pod).status?.phase;
     if (phase === 'Succeeded') return 'ok';
@@ -235,9 +248,14 @@ function finished(kind: string, obj: KubernetesObject): 'ok' | 'failed' | undefi
 /** Recorded hook creations as "Kind/name", job-owned pods left out: the order helm created hooks in. */
 export function creationOrder(recs: Recorded[], ignore: RegExp = /^(ConfigMap\/kube-root-ca\.crt|ServiceAccount\/default|Secret\/sh\.helm\.release\..*)$/): string[] {
   return recs
-    .filter((r) => !(r.kind === 'Pod' && r.job))
+    .filter((r) => !(r.kind === 'Pod' && (r.job || r.name.includes('-app-'))) && r.kind !== 'Deployment')
     .map((r) => `${r.kind}/${r.name}`)
     .filter((s) => !ignore.test(s));
+}
+
+/** The recorded object(s) of that kind and name (several when it was re-created). */
+export function find(recs: Recorded[], kind: string, name: string): Recorded[] {
+  return recs.filter((r) => r.kind === kind && r.name === name);
 }
 
 /** Largest number of Jobs running at once (created, not yet finished) among the recorded ones. */

@@ -1,0 +1,65 @@
+/**
+ * Failures: one failing Job in a tier of 5 at N=5: the other four finish, no later tier starts, the main
+ * helm command does not run, delete policies are applied as helm applies them, the message names the hook
+ * and its exit code, and the exit code is the documented 3. A hook that never finishes fails at --timeout.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { CHART, MAJORS, dropNamespace, find, helm, namespace, objectsIn, record, releaseState, valuesFile } from './harness.js';
+
+const tier = ['ok-1', 'ok-2', 'bad-3', 'ok-4', 'ok-5'];
+const values = valuesFile({
+  hooks: [
+    ...tier.map((name) => ({
+      name,
+      kind: 'Job',
+      events: 'pre-install',
+      weight: '0',
+      runFor: '2s',
+      ...(name === 'bad-3' ? { exitCode: 3, deletePolicy: 'hook-failed' } : { deletePolicy: 'hook-succeeded' }),
+    })),
+    { name: 'later', kind: 'Job', events: 'pre-install', weight: '1', runFor: '200ms' },
+  ],
+});
+
+for (const major of MAJORS) {
+  const s = suite(`failures, helm ${major}`);
+
+  s('one failing job in a tier of 5 at N=5', async () => {
+    const ns = await namespace(`fail${major}`);
+    const rec = await record(ns);
+    const r = await helm(major, ['parallel-hooks', 'install', 'fail', CHART, '-n', ns, '-f', values, '--hook-parallelism', '5']);
+    const recs = await rec.stop();
+
+    assert.is(r.exitCode, 3, `exit code for a hook failure (stderr: ${r.stderr})`);
+    assert.match(r.stderr, /Job\/bad-3 \(.+\): job failed: .*container main exited 3/, 'the message names the hook and its exit code');
+    for (const name of ['ok-1', 'ok-2', 'ok-4', 'ok-5']) {
+      const [job] = find(recs, 'Job', name);
+      assert.ok(job && job.finishedAt !== undefined && !job.failed, `${name} ran to completion`);
+    }
+    assert.is(find(recs, 'Job', 'later').length, 0, 'no later tier starts');
+    assert.is(await releaseState(major, 'fail', ns), undefined, 'the main helm command did not run: no release');
+    const objects = await objectsIn(ns);
+    assert.not.ok(objects.includes('ConfigMap/fail-main'), 'no normal resource was applied');
+    assert.not.ok(objects.includes('Job/bad-3'), 'hook-failed policy deleted the failed hook');
+    // helm >= 3.19 and 4 delete the event's succeeded hook-succeeded hooks after a failure; 3.18 keeps them.
+    const kept = ['ok-1', 'ok-2', 'ok-4', 'ok-5'].filter((n) => objects.includes(`Job/${n}`));
+    assert.equal(kept, major === 4 ? [] : ['ok-1', 'ok-2', 'ok-4', 'ok-5'], 'succeeded hooks per helm version');
+    await dropNamespace(ns);
+  });
+
+  s('a hook that never finishes fails after --timeout', async () => {
+    const ns = await namespace(`tmo${major}`);
+    const stuck = valuesFile({ hooks: [{ name: 'stuck', kind: 'Job', events: 'pre-install', runFor: '1h' }] });
+    const started = Date.now();
+    const r = await helm(major, ['parallel-hooks', 'install', 'tmo', CHART, '-n', ns, '-f', stuck, '--timeout', '4s', '--hook-parallelism', '4']);
+    const took = Date.now() - started;
+    assert.is(r.exitCode, 3, r.stderr);
+    assert.match(r.stderr, /Job\/stuck .*timed out/);
+    assert.ok(took >= 4000, `failed after ${took}ms, before the 4s timeout`);
+    assert.is(await releaseState(major, 'tmo', ns), undefined);
+    await dropNamespace(ns);
+  });
+
+  s.run();
+}
