@@ -76,7 +76,7 @@ export function parseArgv(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
 
 /** Whole numbers only; anything <= 1 is serial (as helm); huge values are capped, never rejected. */
 export function parseParallelism(raw: string | undefined, fromFlag = true): number {
-  if (raw === undefined || raw === '') return 1;
+  if (raw === undefined || (raw === '' && !fromFlag)) return 1;
   const where = fromFlag ? '--hook-parallelism' : ENV_PARALLELISM;
   if (!/^[+-]?\d+$/.test(raw.trim())) {
     throw new UsageError(`${where} must be a whole number (1 or more runs hooks in parallel, 1 or less is serial); got "${raw}"`);
@@ -98,6 +98,7 @@ export function resolveOutput(
   tty: { stdout: boolean; stderr: boolean },
 ): OutputMode {
   if (mode !== 'auto') return mode;
-  const wantsPlain = !tty.stdout || !tty.stderr || env.NO_COLOR !== undefined || env.TERM === 'dumb' || Boolean(env.CI);
+  const ci = env.CI !== undefined && env.CI !== '' && !/^(false|0)$/i.test(env.CI);
+  const wantsPlain = !tty.stdout || !tty.stderr || Boolean(env.NO_COLOR) || env.TERM === 'dumb' || ci;
   return wantsPlain ? 'plain' : 'spinner';
 }

@@ -10,7 +10,7 @@ import { Session, type CommandOptions } from './session.js';
 
 export async function runDeploy(opts: CommandOptions & { command: 'install' | 'upgrade' }): Promise<number> {
   const cmd = opts.command;
-  const args = new HelmArgs(opts.helmArgs);
+  const args = new HelmArgs(opts.helmArgs, cmd);
   const positionals = args.positionals();
   const generateName = cmd === 'install' && args.bool('generate-name');
   const needed = generateName ? 1 : 2;

@@ -8,7 +8,7 @@ import { planLines } from '../output/format.js';
 import { Session, type CommandOptions } from './session.js';
 
 export async function runRollback(opts: CommandOptions): Promise<number> {
-  const args = new HelmArgs(opts.helmArgs);
+  const args = new HelmArgs(opts.helmArgs, 'rollback');
   const [name, revisionText, ...extra] = args.positionals();
   if (!name) throw new UsageError('rollback needs a release name: helm parallel-hooks rollback RELEASE [REVISION]');
   if (extra.length > 0) throw new UsageError(`rollback takes a release name and an optional revision; got extra argument(s): ${extra.join(' ')}`);

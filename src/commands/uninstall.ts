@@ -9,7 +9,7 @@ import type { ReleaseJson } from '../hooks/parse.js';
 import { Session, type CommandOptions } from './session.js';
 
 export async function runUninstall(opts: CommandOptions): Promise<number> {
-  const args = new HelmArgs(opts.helmArgs);
+  const args = new HelmArgs(opts.helmArgs, 'uninstall');
   const names = args.positionals();
   if (names.length === 0) throw new UsageError('uninstall needs at least one release name: helm parallel-hooks uninstall RELEASE [...]');
   const session = new Session(opts, args);

@@ -2,18 +2,31 @@
  * helm's own arguments, as the user typed them. The plugin passes them on verbatim; it only needs to read a
  * few (--timeout, --dry-run, --create-namespace, ...) and to find the positionals (release name, chart,
  * revision). For that it must know which helm flags take a value: VALUE_FLAGS is checked against the
- * `--help` of helm 3.18.0 and 4.1.4 recorded in test/fixtures/helm (test/unit/helm-args.test.ts).
+ * `--help` of helm 3.18.0 and 4.1.4 recorded in test/fixtures/helm (test/unit/args.test.ts).
  */
 
-/** Long flags (any of the wrapped commands, either major) whose value may be the next argument. */
+export type HelmCommand = 'install' | 'upgrade' | 'rollback' | 'uninstall';
+
+/** Long flags (every wrapped command, either major) whose value may be the next argument. */
 export const VALUE_FLAGS: ReadonlySet<string> = new Set([
   'burst-limit', 'ca-file', 'cascade', 'cert-file', 'color', 'colour', 'content-cache', 'description',
   'history-max', 'key-file', 'keyring', 'kube-apiserver', 'kube-as-group', 'kube-as-user', 'kube-ca-file',
   'kube-context', 'kube-tls-server-name', 'kube-token', 'kubeconfig', 'labels', 'name-template', 'namespace',
   'output', 'password', 'post-renderer', 'post-renderer-args', 'qps', 'registry-config', 'repo',
-  'repository-cache', 'repository-config', 'server-side', 'set', 'set-file', 'set-json', 'set-literal',
+  'repository-cache', 'repository-config', 'set', 'set-file', 'set-json', 'set-literal',
   'set-string', 'timeout', 'username', 'values', 'version',
 ]);
+/** Value flags of one command only: helm 4's --server-side takes a value in upgrade and rollback, not install. */
+const COMMAND_VALUE_FLAGS: Partial<Record<HelmCommand, readonly string[]>> = {
+  upgrade: ['server-side'],
+  rollback: ['server-side'],
+};
+
+export function valueFlagsFor(command: HelmCommand | undefined): ReadonlySet<string> {
+  const extra = command ? COMMAND_VALUE_FLAGS[command] : undefined;
+  return extra ? new Set([...VALUE_FLAGS, ...extra]) : VALUE_FLAGS;
+}
+
 /** Short flags that take a value: -f values, -l labels, -n namespace, -o output. */
 export const VALUE_SHORT_FLAGS: ReadonlySet<string> = new Set(['f', 'l', 'n', 'o']);
 const SHORT_TO_LONG: Record<string, string> = {
@@ -36,7 +49,8 @@ export interface PositionalToken {
 export type Token = FlagToken | PositionalToken;
 
 /** Splits helm arguments into flags and positionals without changing any of them. */
-export function tokenize(args: readonly string[]): Token[] {
+export function tokenize(args: readonly string[], command?: HelmCommand): Token[] {
+  const valueFlags = valueFlagsFor(command);
   const tokens: Token[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -49,7 +63,7 @@ export function tokenize(args: readonly string[]): Token[] {
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       if (eq !== -1) tokens.push({ type: 'flag', name, value: arg.slice(eq + 1), raw: [arg] });
-      else if (VALUE_FLAGS.has(name) && i + 1 < args.length) {
+      else if (valueFlags.has(name) && i + 1 < args.length) {
         tokens.push({ type: 'flag', name, value: args[i + 1], raw: [arg, args[i + 1] as string] });
         i++;
       } else tokens.push({ type: 'flag', name, value: undefined, raw: [arg] });
@@ -81,9 +95,9 @@ export function tokenize(args: readonly string[]): Token[] {
 export class HelmArgs {
   readonly args: readonly string[];
   readonly tokens: readonly Token[];
-  constructor(args: readonly string[]) {
+  constructor(args: readonly string[], command?: HelmCommand) {
     this.args = args;
-    this.tokens = tokenize(args);
+    this.tokens = tokenize(args, command);
   }
 
   positionals(): string[] {

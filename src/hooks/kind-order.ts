@@ -1,7 +1,9 @@
 /**
  * Helm's install order of kinds (releaseutil.InstallOrder). Helm renders hooks in this order, and the plugin
  * creates a tier's "done on creation" objects in it when running in parallel. Helm 4 adds the two webhook
- * configuration kinds; they sit after every kind Helm 3 knows, so one list serves both majors.
+ * configuration kinds at the end; helm 3 sorts them among unknown kinds, alphabetically. The plugin uses
+ * helm 4's list for both majors: it only decides the create order inside a parallel tier (N > 1), where
+ * helm 3 has no order of its own; at N = 1 hooks follow helm's own render order.
  */
 export const INSTALL_ORDER: readonly string[] = [
   'PriorityClass',

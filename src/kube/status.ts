@@ -30,6 +30,7 @@ export function podOutcome(obj: KubernetesObject): Outcome | undefined {
 export function describeContainers(pods: readonly V1Pod[]): string {
   const parts: string[] = [];
   for (const pod of pods) {
+    const before = parts.length;
     for (const cs of pod.status?.containerStatuses ?? []) {
       const t = cs.state?.terminated;
       if (t && t.exitCode !== 0) {
@@ -38,7 +39,7 @@ export function describeContainers(pods: readonly V1Pod[]): string {
         parts.push(`pod ${pod.metadata?.name} container ${cs.name} waiting: ${cs.state.waiting.reason}`);
       }
     }
-    if (parts.length === 0 && pod.status?.phase && pod.status.phase !== 'Succeeded') {
+    if (parts.length === before && pod.status?.phase && pod.status.phase !== 'Succeeded') {
       parts.push(`pod ${pod.metadata?.name} ${pod.status.phase}${pod.status.reason ? ` (${pod.status.reason})` : ''}`);
     }
   }

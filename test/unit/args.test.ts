@@ -1,8 +1,8 @@
-/** helm's arguments as the user typed them: flags, values, positionals; and VALUE_FLAGS against helm's --help. */
+/** helm's arguments as the user typed them: flags, values, positionals; and the value flags against helm's --help. */
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HelmArgs, VALUE_FLAGS, VALUE_SHORT_FLAGS, tokenize } from '../../src/helm/args.js';
+import { HelmArgs, VALUE_SHORT_FLAGS, tokenize, valueFlagsFor, type HelmCommand } from '../../src/helm/args.js';
 
 const pos = (args: string[]) => new HelmArgs(args).positionals();
 
@@ -152,7 +152,7 @@ test('tokenize never changes an argument: the raw parts give argv back', () => {
   }
 });
 
-// ---- VALUE_FLAGS against helm's own --help
+// ---- value flags against helm's own --help
 
 interface HelpFlag {
   name: string;
@@ -177,7 +177,7 @@ function helpFlags(text: string): HelpFlag[] {
 }
 
 const HELP_VERSIONS = ['3.18.0', '4.1.4'];
-const HELP_COMMANDS = ['install', 'upgrade', 'rollback', 'uninstall'];
+const HELP_COMMANDS: HelmCommand[] = ['install', 'upgrade', 'rollback', 'uninstall'];
 const helpText = (v: string, c: string) => readFileSync(new URL(`../fixtures/helm/${v}/help-${c}.txt`, import.meta.url), 'utf8');
 
 test('the help parser reads the recorded help texts (sanity)', () => {
@@ -194,12 +194,13 @@ test('the help parser reads the recorded help texts (sanity)', () => {
 
 for (const version of HELP_VERSIONS) {
   for (const command of HELP_COMMANDS) {
-    test(`VALUE_FLAGS match helm ${version} ${command} --help`, () => {
+    test(`value flags of ${command} match helm ${version} ${command} --help`, () => {
       const wrong: string[] = [];
+      const valueFlags = valueFlagsFor(command);
       for (const f of helpFlags(helpText(version, command))) {
         const takesNext = f.type !== undefined && !f.type.includes('[=');
-        if (takesNext !== VALUE_FLAGS.has(f.name)) {
-          wrong.push(`--${f.name} (${f.type ?? 'boolean'}) ${takesNext ? 'takes' : 'does not take'} the next argument as value, VALUE_FLAGS says otherwise`);
+        if (takesNext !== valueFlags.has(f.name)) {
+          wrong.push(`--${f.name} (${f.type ?? 'boolean'}) ${takesNext ? 'takes' : 'does not take'} the next argument as value, valueFlagsFor(${command}) says otherwise`);
         }
         if (f.short !== undefined && takesNext !== VALUE_SHORT_FLAGS.has(f.short)) {
           wrong.push(`-${f.short} (--${f.name}, ${f.type ?? 'boolean'}) disagrees with VALUE_SHORT_FLAGS`);
@@ -214,12 +215,12 @@ test('tokenize follows the help texts: a value flag eats the next argument, a bo
   for (const version of HELP_VERSIONS) {
     for (const command of HELP_COMMANDS) {
       for (const f of helpFlags(helpText(version, command))) {
-        if (f.name === 'help' || f.name === 'version' && command !== 'install' && command !== 'upgrade') continue;
         const takesNext = f.type !== undefined && !f.type.includes('[=');
         const expected = takesNext ? ['rel'] : ['VALUE', 'rel'];
         // Skip flags the per-command test above already reports, so each disagreement shows once.
-        if (takesNext !== VALUE_FLAGS.has(f.name)) continue;
-        assert.equal(pos([`--${f.name}`, 'VALUE', 'rel']), expected, `${version} ${command} --${f.name}`);
+        if (takesNext !== valueFlagsFor(command).has(f.name)) continue;
+        const positionals = new HelmArgs([`--${f.name}`, 'VALUE', 'rel'], command).positionals();
+        assert.equal(positionals, expected, `${version} ${command} --${f.name}`);
       }
     }
   }

@@ -110,9 +110,10 @@ test('parseParallelism: whole numbers; <=1 is serial; huge values are capped', (
   assert.is(parseParallelism(String(MAX_PARALLELISM + 1)), MAX_PARALLELISM);
   assert.is(parseParallelism(String(MAX_PARALLELISM)), MAX_PARALLELISM);
   assert.ok(Number.isSafeInteger(MAX_PARALLELISM) && MAX_PARALLELISM >= 1000);
-  // unset or empty: the default
+  // unset, or an empty environment variable: the default; an empty flag value is a usage error
   assert.is(parseParallelism(undefined), 1);
-  assert.is(parseParallelism(''), 1);
+  assert.is(parseParallelism('', false), 1);
+  assert.throws(() => parseParallelism('', true), (e: Error) => e instanceof UsageError && e.message.includes('""'));
   for (const bad of ['abc', '-1.5', '1.5', '1e3', '4x', '0x10', ' ', 'Infinity', 'NaN']) {
     assert.throws(() => parseParallelism(bad), (e: Error) => e instanceof UsageError && e.message.includes(`"${bad}"`), bad);
   }
