@@ -152,6 +152,8 @@ export interface Recorded {
   createdAt: number;
   /** For a Pod made by a Job controller: the Job's name. */
   job?: string;
+  /** It existed before recording started (first seen through an update or deletion). */
+  preexisting: boolean;
   /** Local time when the Job/Pod was first seen finished (Complete/Failed, Succeeded/Failed), if it was. */
   finishedAt?: number;
   /** resourceVersion at which it was first seen finished (a Deployment: all replicas ready). */
@@ -176,20 +178,23 @@ const WATCHED: Array<{ kind: string; path: (ns: string) => string }> = [
  * and Pod finished. Start it before the command under test; stop it after.
  */
 export async function record(ns: string): Promise<{ stop: () => Promise<Recorded[]> }> {
-  const { kc: config } = kube();
+  const { kc: config, core } = kube();
   const seen = new Map<string, Recorded>();
   const aborts: AbortController[] = [];
+  // Watch from "now" (a quorum list's resourceVersion, etcd's global revision): objects that already exist
+  // are not replayed as created; they show up only when they change.
+  const start = (await core.listNamespacedConfigMap({ namespace: ns, limit: 1 })).metadata?.resourceVersion as string;
   for (const w of WATCHED) {
     const watch = new Watch(config);
     aborts.push(
       await watch.watch(
         w.path(ns),
-        { resourceVersion: '0' },
+        { resourceVersion: start },
         (type: string, obj: KubernetesObject) => {
           const uid = obj.metadata?.uid as string;
           if (!uid) return;
           let rec = seen.get(uid);
-          if (!rec && (type === 'ADDED' || type === 'MODIFIED')) {
+          if (!rec) {
             rec = {
               kind: w.kind,
               name: obj.metadata?.name as string,
@@ -197,12 +202,14 @@ export async function record(ns: string): Promise<{ stop: () => Promise<Recorded
               createdRv: Number(obj.metadata?.resourceVersion),
               createdAt: Date.now(),
               job: obj.metadata?.labels?.['job-name'],
+              preexisting: type !== 'ADDED',
               modifiedRvs: [],
             };
             seen.set(uid, rec);
-          } else if (rec && type === 'MODIFIED') rec.modifiedRvs.push(Number(obj.metadata?.resourceVersion));
-          if (rec && type === 'DELETED') rec.deletedRv = Number(obj.metadata?.resourceVersion);
-          if (!rec || rec.finishedAt !== undefined) return;
+          }
+          if (type === 'MODIFIED') rec.modifiedRvs.push(Number(obj.metadata?.resourceVersion));
+          if (type === 'DELETED') rec.deletedRv = Number(obj.metadata?.resourceVersion);
+          if (rec.finishedAt !== undefined) return;
           const outcome = finished(w.kind, obj);
           if (outcome !== undefined) {
             rec.finishedAt = Date.now();
@@ -248,12 +255,12 @@ function finished(kind: string, obj: KubernetesObject): 'ok' | 'failed' | undefi
 /** Recorded hook creations as "Kind/name", job-owned pods left out: the order helm created hooks in. */
 export function creationOrder(recs: Recorded[], ignore: RegExp = /^(ConfigMap\/kube-root-ca\.crt|ServiceAccount\/default|Secret\/sh\.helm\.release\..*)$/): string[] {
   return recs
-    .filter((r) => !(r.kind === 'Pod' && (r.job || r.name.includes('-app-'))) && r.kind !== 'Deployment')
+    .filter((r) => !r.preexisting && !(r.kind === 'Pod' && (r.job || r.name.includes('-app-'))) && r.kind !== 'Deployment')
     .map((r) => `${r.kind}/${r.name}`)
     .filter((s) => !ignore.test(s));
 }
 
-/** The recorded object(s) of that kind and name (several when it was re-created). */
+/** The recorded object(s) of that kind and name (several when it was re-created), pre-existing ones included. */
 export function find(recs: Recorded[], kind: string, name: string): Recorded[] {
   return recs.filter((r) => r.kind === kind && r.name === name);
 }
