@@ -2,10 +2,11 @@
  * install and upgrade (with or without --install): render with helm, run the pre-event's hooks, run helm with
  * --no-hooks, then run the post-event's hooks as helm stored them.
  */
-import { HelmError, UsageError } from '../errors.js';
+import { HelmError, HookFailureError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { LifecycleEvent } from '../hooks/model.js';
 import { planLines } from '../output/format.js';
+import { handlePostFailure } from './post-failure.js';
 import { Session, type CommandOptions } from './session.js';
 
 export async function runDeploy(opts: CommandOptions & { command: 'install' | 'upgrade' }): Promise<number> {
@@ -40,6 +41,12 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
       return await session.helm.passthrough([cmd, ...opts.helmArgs]);
     }
 
+    // An upgrade whose post hooks fail must leave the replaced revision as it was: read history now,
+    // beside the pre-hooks, only when there are post hooks.
+    const historyBefore =
+      !installing && renderedPost.hooks.length > 0 ? session.helm.history(rendered.name, rendered.namespace) : undefined;
+    historyBefore?.catch(() => undefined);
+
     if (prePlan.hooks.length > 0) {
       // helm creates the namespace before the pre-install hooks
       if (installing && args.bool('create-namespace')) await session.ensureNamespace(rendered.namespace);
@@ -60,7 +67,12 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     if (renderedPost.hooks.length > 0) {
       // The hooks exactly as helm recorded them in the release it just stored.
       const stored = await session.helm.storedRelease(rendered.name, undefined, rendered.namespace);
-      await session.runEvent(session.plan(post, stored), stored);
+      try {
+        await session.runEvent(session.plan(post, stored), stored);
+      } catch (error) {
+        if (!(error instanceof HookFailureError)) throw error;
+        await handlePostFailure(error, { session, args, opts, release: stored, installing, historyBefore });
+      }
     }
     return 0;
   } finally {

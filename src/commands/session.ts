@@ -84,6 +84,19 @@ export class Session {
     return this.kube;
   }
 
+  /**
+   * Sets a stored revision's status as helm would have left it (secret and configmap drivers; with another
+   * driver it says it could not).
+   */
+  async setStatus(release: { name: string; namespace: string; version: number }, status: string, description?: string): Promise<void> {
+    const { setReleaseStatus } = await import('../kube/release-record.js');
+    const driver = this.opts.env.HELM_DRIVER;
+    const result = await setReleaseStatus((await this.cluster()).cluster, driver, release, status, description);
+    if (result !== 'marked') {
+      this.opts.reporter.note(`could not set release ${release.name} revision ${release.version} to ${status} (${result}, HELM_DRIVER=${driver ?? 'secret'})`);
+    }
+  }
+
   async ensureNamespace(name: string): Promise<void> {
     await (await this.cluster()).cluster.ensureNamespace(name);
   }

@@ -80,6 +80,13 @@ export class Helm {
     return release;
   }
 
+  /** `helm history -o json`: every stored revision with its status. */
+  async history(name: string, namespace?: string): Promise<Array<{ revision: number; status: string }>> {
+    const args = ['history', name, '-o', 'json', '--max', '1000000'];
+    if (namespace !== undefined) args.push('--namespace', namespace);
+    return JSON.parse(await this.capture(args)) as Array<{ revision: number; status: string }>;
+  }
+
   /**
    * helm's main command, with the user's terminal: its output passes through untouched. Resolves to helm's
    * exit code (0 on success); never throws on a helm failure, so the caller decides.

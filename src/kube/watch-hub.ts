@@ -3,7 +3,7 @@
  * resumes from the last resourceVersion; when the server says that version is gone (410), it lists afresh.
  * Waiters are callbacks keyed by object name, evaluated on every change of that object.
  */
-import { ApiException, BatchV1Api, CoreV1Api, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.js';
 
 export type WatchedKind = 'Job' | 'Pod';
@@ -102,10 +102,13 @@ class SharedWatch {
       },
       (err: unknown) => {
         if (this.closed) return;
-        const expired = gone || (err instanceof ApiException && err.code === 410);
+        // Watch reports a non-200 answer as a plain Error carrying `statusCode` (not an ApiException).
+        const expired = gone || (err as { statusCode?: number } | null)?.statusCode === 410;
         setTimeout(() => void this.resume(expired), err ? RECONNECT_DELAY_MS : 0);
       },
     );
+    // close() during the request had no controller to abort yet: end this connection now.
+    if (this.closed) this.abort.abort();
   }
 
   private async resume(expired: boolean): Promise<void> {
@@ -121,10 +124,11 @@ class SharedWatch {
 
 
   private notify(name: string): void {
-    const set = this.waiters.get(name);
-    if (!set) return;
+    // Offered once, to the waiters of this moment only: never kept for a later waiter.
     const deleted = this.deletedObjects.get(name);
     this.deletedObjects.delete(name);
+    const set = this.waiters.get(name);
+    if (!set) return;
     for (const w of [...set]) {
       if ((deleted && w.check(deleted, true)) || w.check(this.objects.get(name), false)) set.delete(w);
     }
@@ -155,7 +159,15 @@ export class WatchHub {
   private shared(namespace: string, kind: WatchedKind): SharedWatch {
     const key = `${namespace}/${kind}`;
     let w = this.watches.get(key);
-    if (!w) this.watches.set(key, (w = new SharedWatch(this.cluster, namespace, kind)));
+    if (!w) {
+      const created = new SharedWatch(this.cluster, namespace, kind);
+      this.watches.set(key, created);
+      // A failed first list fails its waiters; the next waiter starts afresh instead of inheriting it.
+      created.ready.catch(() => {
+        if (this.watches.get(key) === created) this.watches.delete(key);
+      });
+      w = created;
+    }
     return w;
   }
 

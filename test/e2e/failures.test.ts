@@ -61,5 +61,64 @@ for (const major of MAJORS) {
     await dropNamespace(ns);
   });
 
+  const postHook = (exitCode: number) =>
+    valuesFile({ hooks: [{ name: 'post-check', kind: 'Job', events: 'post-install,post-upgrade', runFor: '200ms', exitCode }] });
+  const good = postHook(0);
+  const bad = postHook(2);
+  const atomic = major === 3 ? '--atomic' : '--rollback-on-failure';
+
+  /** The same step through plain helm and through the plugin (N=4), each in its own namespace. */
+  async function both(nsHelm: string, nsPlugin: string, args: string[]) {
+    const [plain, plugin] = await Promise.all([
+      helm(major, [...args, '-n', nsHelm]),
+      helm(major, ['parallel-hooks', ...args, '-n', nsPlugin, '--hook-parallelism', '4']),
+    ]);
+    return { plain, plugin };
+  }
+  async function description(ns: string): Promise<string> {
+    const r = await helm(major, ['status', 'pf', '-n', ns, '-o', 'json']);
+    return (JSON.parse(r.stdout) as { info: { description: string } }).info.description;
+  }
+
+  s('a failed post-hook marks the release failed, as helm does', async () => {
+    const [nsHelm, nsPlugin] = await Promise.all([namespace(`pf${major}-helm`), namespace(`pf${major}-plugin`)]);
+    let r = await both(nsHelm, nsPlugin, ['install', 'pf', CHART, '-f', bad]);
+    assert.is(r.plain.exitCode, 1);
+    assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
+    assert.equal(await releaseState(major, 'pf', nsPlugin), await releaseState(major, 'pf', nsHelm), 'install: same history');
+    assert.match(await description(nsPlugin), /^Release "pf" failed: failed post-install: Job\/post-check .*exited 2/);
+    assert.match(await description(nsHelm), /^Release "pf" failed: failed post-install: /);
+
+    r = await both(nsHelm, nsPlugin, ['upgrade', 'pf', CHART, '-f', bad]);
+    assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
+    const state = await releaseState(major, 'pf', nsPlugin);
+    assert.equal(state, await releaseState(major, 'pf', nsHelm), 'upgrade: same history');
+    assert.equal(state?.history.map((h) => h.status), ['failed', 'failed']);
+    assert.match(await description(nsPlugin), /^Upgrade "pf" failed: post-upgrade hooks failed: /);
+    await Promise.all([dropNamespace(nsHelm), dropNamespace(nsPlugin)]);
+  });
+
+  s(`${atomic}: a failed post-upgrade hook rolls back, a failed post-install hook uninstalls`, async () => {
+    const [nsHelm, nsPlugin] = await Promise.all([namespace(`at${major}-helm`), namespace(`at${major}-plugin`)]);
+    let r = await both(nsHelm, nsPlugin, ['install', 'pf', CHART, '-f', good]);
+    assert.is(r.plugin.exitCode, 0, r.plugin.stderr);
+    r = await both(nsHelm, nsPlugin, ['upgrade', 'pf', CHART, '-f', bad, atomic]);
+    assert.is(r.plain.exitCode, 1);
+    assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
+    assert.match(r.plugin.stderr, /has been rolled back due to atomic being set/);
+    const state = await releaseState(major, 'pf', nsPlugin);
+    assert.equal(state, await releaseState(major, 'pf', nsHelm), 'same history after the atomic rollback');
+    assert.equal(state?.history.map((h) => h.status), ['superseded', 'failed', 'deployed']);
+
+    const [nsHelm2, nsPlugin2] = await Promise.all([namespace(`ai${major}-helm`), namespace(`ai${major}-plugin`)]);
+    r = await both(nsHelm2, nsPlugin2, ['install', 'pf', CHART, '-f', bad, atomic]);
+    assert.is(r.plain.exitCode, 1);
+    assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
+    assert.match(r.plugin.stderr, /has been uninstalled due to atomic being set/);
+    assert.is(await releaseState(major, 'pf', nsHelm2), undefined, 'helm uninstalled it');
+    assert.is(await releaseState(major, 'pf', nsPlugin2), undefined, 'the plugin uninstalled it');
+    await Promise.all([nsHelm, nsPlugin, nsHelm2, nsPlugin2].map(dropNamespace));
+  });
+
   s.run();
 }
