@@ -28,6 +28,8 @@ for (const major of MAJORS) {
   const s = suite(`fidelity, helm ${major}: plain helm vs plugin at N=1`);
   let nsHelm = '';
   let nsPlugin = '';
+  let lastPlain = '';
+  let lastPlugin = '';
   const v1 = valuesFile({ configmap: { data: 'v1' }, hooks: FIDELITY_HOOKS });
   const v2 = valuesFile({ configmap: { data: 'v2' }, hooks: FIDELITY_HOOKS });
 
@@ -47,6 +49,8 @@ for (const major of MAJORS) {
     const viaPlugin = await helm(major, ['parallel-hooks', ...helmArgs(nsPlugin), '--hook-parallelism', '1']);
     const pluginRecs = await recPlugin.stop();
 
+    lastPlain = plain.stdout + plain.stderr;
+    lastPlugin = viaPlugin.stdout + viaPlugin.stderr;
     assert.is(viaPlugin.exitCode, plain.exitCode, `${step}: exit code (plugin stderr: ${viaPlugin.stderr})`);
     assert.equal(creationOrder(pluginRecs), creationOrder(helmRecs), `${step}: hook creation order`);
     assert.equal(await objectsIn(nsPlugin), await objectsIn(nsHelm), `${step}: objects left in the namespace`);
@@ -61,6 +65,9 @@ for (const major of MAJORS) {
     assert.not.ok(objects.includes('Pod/t'), 'test hook must not run');
     assert.not.ok(objects.includes('ConfigMap/unknown-ev'));
     assert.ok(objects.includes('ConfigMap/fid-main'), 'the chart\'s normal resource exists');
+    // pod-post asks for its logs on success (helm.sh/hook-output-log-policy); both print kwok's log line
+    assert.match(lastPlain, /fake container log/, 'helm printed the hook\'s container log');
+    assert.match(lastPlugin, /logs of Pod\/pod-post \(hook-succeeded\)[\s\S]*fake container log/, 'the plugin printed it as a labelled block');
   });
 
   s('upgrade: same', async () => {

@@ -140,5 +140,17 @@ for (const major of MAJORS) {
     await dropNamespace(target);
   });
 
+  s('control: without --wait, post-install hooks do not wait for the workload', async () => {
+    const target = await namespace(`nowait${major}`);
+    const rec = await record(target);
+    const values = lifecycleValues('nw', 'v1', { deployment: { enabled: true, readyAfter: '3s' } });
+    const r = await helm(major, ['parallel-hooks', 'install', 'nw', CHART, '-n', target, '-f', values, ...P]);
+    const recs = await rec.stop();
+    assert.is(r.exitCode, 0, r.stderr);
+    const ready = one(recs, 'Deployment', 'nw-app').finishedRv ?? Number.POSITIVE_INFINITY;
+    assert.ok(one(recs, 'Job', 'post-i-nw').createdRv < ready, 'post-install created before the Deployment was ready');
+    await dropNamespace(target);
+  });
+
   s.run();
 }
