@@ -4,7 +4,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART, MAJORS, dropNamespace, helm, namespace, objectsIn, releaseState } from './harness.js';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { CHART, MAJORS, REPO, dropNamespace, helm, helmSetup, kube, namespace, objectsIn, releaseState, valuesFile } from './harness.js';
 
 for (const major of MAJORS) {
   const s = suite(`command line, helm ${major}`);
@@ -49,6 +51,35 @@ for (const major of MAJORS) {
     const r = await helm(major, ['parallel-hooks', 'install', 'big', CHART, '-n', ns, '--hook-parallelism', '99999999999999']);
     assert.is(r.exitCode, 0, r.stderr);
     assert.equal((await releaseState(major, 'big', ns))?.status, 'deployed');
+    await dropNamespace(ns);
+  });
+
+  s('SIGINT while hooks run: exit code 130, nothing new starts, a clear message', async () => {
+    const ns = await namespace(`int${major}`);
+    const { bin, env } = await helmSetup(major);
+    const values = valuesFile({
+      hooks: [
+        { name: 'slow', kind: 'Job', events: 'pre-install', weight: '0', runFor: '1h' },
+        { name: 'after', kind: 'Job', events: 'pre-install', weight: '1', runFor: '1s' },
+      ],
+    });
+    // The plugin's CLI as helm runs it: helm's settings in the environment, helm's arguments verbatim.
+    const child = execa('node', [join(REPO, 'dist/cli.js'), 'install', 'int', CHART, '-f', values, '--hook-parallelism', '4'], {
+      env: { ...env, HELM_BIN: bin, HELM_NAMESPACE: ns },
+      reject: false,
+    });
+    for (let i = 0; i < 100; i++) {
+      const jobs = await kube().batch.listNamespacedJob({ namespace: ns });
+      if (jobs.items.some((j) => j.metadata?.name === 'slow')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    const r = await child;
+    assert.is(r.exitCode, 130, String(r.stderr));
+    assert.match(String(r.stderr), /interrupted while waiting for Job\/slow/);
+    const objects = await objectsIn(ns);
+    assert.ok(objects.includes('Job/slow') && !objects.includes('Job/after'), objects.join(', '));
+    assert.is(await releaseState(major, 'int', ns), undefined, 'helm was not run');
     await dropNamespace(ns);
   });
 
