@@ -16,30 +16,12 @@ import type { Reporter } from '../../src/output/reporter.js';
 import type { HelmFlavour, RunContext } from '../../src/run/context.js';
 import { runEvent, type EventSummary } from '../../src/run/event.js';
 import type { HookResult } from '../../src/run/hook.js';
+import { makeHook } from './hook-factory.js';
 
 // ---------------------------------------------------------------- hooks
 
 const NS = 'app';
-let nextIndex = 0;
-function hook(name: string, over: Partial<Hook> = {}): Hook {
-  const kind = over.kind ?? 'Job';
-  const apiVersion = kind === 'Job' ? 'batch/v1' : kind === 'CustomResourceDefinition' ? 'apiextensions.k8s.io/v1' : 'v1';
-  return {
-    name,
-    kind,
-    apiVersion,
-    namespace: NS,
-    path: 'c/templates/hooks.yaml',
-    events: ['pre-install'],
-    weight: 0,
-    deletePolicies: [],
-    outputLogPolicies: [],
-    serial: false,
-    renderIndex: nextIndex++,
-    object: { apiVersion, kind, metadata: { name } },
-    ...over,
-  };
-}
+const hook = (name: string, over: Partial<Hook> = {}): Hook => makeHook(name, over, NS);
 
 // ---------------------------------------------------------------- the fake world
 

@@ -5,27 +5,9 @@ import * as assert from 'uvu/assert';
 import { LIFECYCLE_EVENTS, type Hook } from '../../src/hooks/model.js';
 import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
 import { effectiveParallelism, helmOrder, planEvent, type Step } from '../../src/hooks/plan.js';
+import { makeHook } from './hook-factory.js';
 
-let nextIndex = 0;
-/** A hook in render order (each call is rendered after the previous one unless renderIndex is given). */
-function hook(name: string, over: Partial<Hook> = {}): Hook {
-  const kind = over.kind ?? 'Job';
-  return {
-    name,
-    kind,
-    apiVersion: kind === 'Job' ? 'batch/v1' : 'v1',
-    namespace: 'ns',
-    path: 'c/templates/hooks.yaml',
-    events: ['pre-install'],
-    weight: 0,
-    deletePolicies: [],
-    outputLogPolicies: [],
-    serial: false,
-    renderIndex: nextIndex++,
-    object: { apiVersion: 'v1', kind, metadata: { name } },
-    ...over,
-  };
-}
+const hook = (name: string, over: Partial<Hook> = {}): Hook => makeHook(name, over);
 
 const names = (hooks: readonly Hook[]) => hooks.map((h) => h.name);
 const labels = (hooks: readonly Hook[]) => hooks.map((h) => `${h.kind}/${h.name}`);
