@@ -3,6 +3,9 @@
  * N=3 (observed on the cluster), and the next tier never starts before the previous one has finished.
  * Timing is compared as a ratio of durations measured in the same run, never against a fixed number.
  */
+import { cpSync, appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHART, MAJORS, dropNamespace, helm, maxConcurrentJobs, namespace, record, type Recorded, valuesFile } from './harness.js';
@@ -21,13 +24,24 @@ function jobs(recs: Recorded[], names: Set<string>): Recorded[] {
   return recs.filter((r) => r.kind === 'Job' && names.has(r.name));
 }
 
-async function installAt(major: 3 | 4, n: number): Promise<{ recs: Recorded[]; ns: string; exitCode: number; stderr: string }> {
+interface Installed {
+  recs: Recorded[];
+  exitCode: number;
+  stderr: string;
+  stats: { watchConnections: number; watchesByKey: Record<string, number>; requests: number };
+}
+
+async function installAt(major: 3 | 4, n: number, chart = CHART, valuesPath = values): Promise<Installed> {
   const ns = await namespace(`par${major}-n${n}`);
+  const statsFile = join(mkdtempSync(join(tmpdir(), 'hph-stats-')), 'stats.json');
   const rec = await record(ns);
-  const r = await helm(major, ['parallel-hooks', 'install', 'par', CHART, '-n', ns, '-f', values, '--hook-parallelism', String(n)]);
+  const r = await helm(major, ['parallel-hooks', 'install', 'par', chart, '-n', ns, '-f', valuesPath, '--hook-parallelism', String(n)], {
+    HELM_PARALLEL_HOOKS_STATS: statsFile,
+  });
   const recs = await rec.stop();
   await dropNamespace(ns);
-  return { recs, ns, exitCode: r.exitCode, stderr: r.stderr };
+  const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as Installed['stats'];
+  return { recs, exitCode: r.exitCode, stderr: r.stderr, stats };
 }
 
 function assertTiersDoNotOverlap(recs: Recorded[]): void {
@@ -43,8 +57,9 @@ for (const major of MAJORS) {
   const s = suite(`parallelism, helm ${major}`);
 
   s('N=8: the whole tier runs at once, in a fraction of the serial time', async () => {
-    const { recs, exitCode, stderr } = await installAt(major, 8);
+    const { recs, exitCode, stderr, stats } = await installAt(major, 8);
     assert.is(exitCode, 0, stderr);
+    assert.equal(Object.values(stats.watchesByKey), [1], `one shared watch for ${TIER1 + 2} Jobs: ${JSON.stringify(stats)}`);
     const first = jobs(recs, tier1);
     assert.is(maxConcurrentJobs(recs, tier1), TIER1, 'all 8 tier-1 jobs were running at the same time');
     const phase = Math.max(...first.map((r) => r.finishedAt as number)) - Math.min(...first.map((r) => r.createdAt));
@@ -59,6 +74,37 @@ for (const major of MAJORS) {
     assert.is(exitCode, 0, stderr);
     assert.is(maxConcurrentJobs(recs), 3, 'at most (and, with 8 waiting, exactly) 3 jobs running at once');
     assertTiersDoNotOverlap(recs);
+  });
+
+  s('a hook annotated helm-parallel-hooks.io/serial runs alone, at its place', async () => {
+    const serialValues = valuesFile({
+      hooks: ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ({
+        name: `job-${x}`,
+        kind: 'Job',
+        events: 'pre-install',
+        weight: '0',
+        runFor: '1s',
+        serial: x === 'c',
+      })),
+    });
+    const { recs, exitCode, stderr } = await installAt(major, 8, CHART, serialValues);
+    assert.is(exitCode, 0, stderr);
+    const [c] = jobs(recs, new Set(['job-c']));
+    const before = jobs(recs, new Set(['job-a', 'job-b']));
+    const after = jobs(recs, new Set(['job-d', 'job-e', 'job-f']));
+    for (const r of before) assert.ok(r.finishedRv! < c!.createdRv, `${r.name} finished before the serial hook started`);
+    for (const r of after) assert.ok(r.createdRv > c!.finishedRv!, `${r.name} started after the serial hook finished`);
+    assert.is(maxConcurrentJobs(recs, new Set(['job-d', 'job-e', 'job-f'])), 3, 'the others still run in parallel');
+  });
+
+  s('Chart.yaml helm-parallel-hooks.io/max-parallelism caps the parallelism', async () => {
+    const chart = join(mkdtempSync(join(tmpdir(), 'hph capped chart ')), 'hooks');
+    cpSync(CHART, chart, { recursive: true });
+    appendFileSync(join(chart, 'Chart.yaml'), 'annotations:\n  helm-parallel-hooks.io/max-parallelism: "2"\n');
+    const { recs, exitCode, stderr } = await installAt(major, 8, chart);
+    assert.is(exitCode, 0, stderr);
+    assert.is(maxConcurrentJobs(recs), 2, 'never more than the chart\'s cap of 2 at once, though 8 were asked');
+    assert.match(stderr, /parallelism 2/);
   });
 
   s.run();
