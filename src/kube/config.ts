@@ -66,7 +66,3 @@ export function kubeConfigFor(settings: HelmSettings): KubeConfig {
   return merged;
 }
 
-/** The namespace helm uses when neither -n nor the manifest names one. */
-export function defaultNamespace(kc: KubeConfig, settings: HelmSettings): string {
-  return settings.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-}

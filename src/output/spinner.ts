@@ -16,6 +16,8 @@ export class SpinnerReporter implements Reporter {
   private done = 0;
   private failed = 0;
   private ticker: NodeJS.Timeout | undefined;
+  /** The hook started last: its tier is the one shown. */
+  private current: Hook | undefined;
 
   eventStarted(plan: EventPlan): void {
     this.plan = plan;
@@ -29,7 +31,6 @@ export class SpinnerReporter implements Reporter {
     this.current = hook;
     this.refresh();
   }
-  private current: Hook | undefined;
   hookFinished(r: HookResult): void {
     this.running--;
     if (r.ok) this.done++;
