@@ -212,6 +212,11 @@ export class WatchHub {
     });
   }
 
+  /** The latest known state of an object from the shared cache (no request). */
+  peek(namespace: string, kind: WatchedKind, name: string): KubernetesObject | undefined {
+    return this.watches.get(`${namespace}/${kind}`)?.objects.get(name);
+  }
+
   close(): void {
     for (const w of this.watches.values()) w.close();
     this.watches.clear();
