@@ -27,7 +27,9 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
 
   try {
     // helm's own rendering, with the user's arguments; -o and --dry-run are the plugin's here.
-    const rendered = await session.helm.render(cmd, args.without('output', 'dry-run'));
+    const rendering = session.helm.render(cmd, args.without('output', 'dry-run'));
+    if (!args.isDryRun()) session.warmUp();
+    const rendered = await rendering;
     const installing = rendered.info?.status === 'pending-install';
     const [pre, post]: [LifecycleEvent, LifecycleEvent] = installing
       ? ['pre-install', 'post-install']
@@ -65,8 +67,9 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     }
 
     if (renderedPost.hooks.length > 0) {
-      // The hooks exactly as helm recorded them in the release it just stored.
-      const stored = await session.helm.storedRelease(rendered.name, undefined, rendered.namespace);
+      // The hooks exactly as helm recorded them in the release it just stored (the chart is the one rendered).
+      const stored = await session.helm.status(rendered.name, undefined, rendered.namespace);
+      stored.chart = rendered.chart;
       try {
         await session.runEvent(session.plan(post, stored), stored);
       } catch (error) {

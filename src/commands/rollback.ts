@@ -21,7 +21,9 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
   try {
     let current, target;
     try {
-      current = await session.helm.metadata(name);
+      const reading = session.helm.metadata(name);
+      if (!args.isDryRun()) session.warmUp();
+      current = await reading;
       // helm: revision 0 or none means the one before the latest
       const targetRevision = revisionText && Number(revisionText) > 0 ? Number(revisionText) : current.revision - 1;
       target = await session.helm.storedRelease(name, targetRevision, current.namespace);

@@ -37,6 +37,9 @@ export class Session {
   readonly timeoutMs: number;
   private version: Promise<HelmVersion> | undefined;
   private kube: Promise<{ cluster: Cluster; hub: WatchHub }> | undefined;
+  private modules:
+    | Promise<[typeof import('../kube/config.js'), typeof import('../kube/cluster.js'), typeof import('../kube/watch-hub.js')]>
+    | undefined;
 
   constructor(readonly opts: CommandOptions, args: HelmArgs) {
     this.settings = helmSettingsFromEnv(opts.env);
@@ -71,13 +74,27 @@ export class Session {
     return Number(raw);
   }
 
+  /**
+   * Starts what running hooks will need (loading the cluster client's modules, asking helm its version)
+   * while helm renders in its own process: call it right after starting that helm call. Failures surface
+   * later, where the result is used.
+   */
+  warmUp(): void {
+    this.kubeModules().catch(() => undefined);
+    this.helmVersion().catch(() => undefined);
+  }
+
+  private kubeModules() {
+    return (this.modules ??= Promise.all([
+      import('../kube/config.js'),
+      import('../kube/cluster.js'),
+      import('../kube/watch-hub.js'),
+    ]));
+  }
+
   private async cluster(): Promise<{ cluster: Cluster; hub: WatchHub }> {
     this.kube ??= (async () => {
-      const [{ kubeConfigFor }, { Cluster }, { WatchHub }] = await Promise.all([
-        import('../kube/config.js'),
-        import('../kube/cluster.js'),
-        import('../kube/watch-hub.js'),
-      ]);
+      const [{ kubeConfigFor }, { Cluster }, { WatchHub }] = await this.kubeModules();
       const cluster = new Cluster(kubeConfigFor(this.settings));
       return { cluster, hub: new WatchHub(cluster) };
     })();

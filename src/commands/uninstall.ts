@@ -20,7 +20,9 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
     for (const name of names) {
       let release: ReleaseJson;
       try {
-        release = await session.helm.storedRelease(name);
+        const reading = session.helm.storedRelease(name);
+        if (!args.isDryRun()) session.warmUp();
+        release = await reading;
       } catch (error) {
         if (!(error instanceof HelmError)) throw error;
         // Not found (or not readable): helm decides, with --ignore-not-found or its own error.

@@ -71,13 +71,14 @@ export class Helm {
    * chart's annotations from `helm get metadata` (status leaves the chart out). Both run at once.
    */
   async storedRelease(name: string, revision?: number, namespace?: string): Promise<ReleaseJson> {
-    const [status, meta] = await Promise.all([
-      this.capture(['status', name, ...selectArgs(revision, namespace)]),
-      this.metadata(name, revision, namespace),
-    ]);
-    const release = parseRelease(status, 'status');
+    const [release, meta] = await Promise.all([this.status(name, revision, namespace), this.metadata(name, revision, namespace)]);
     release.chart = { metadata: { name: meta.chart, annotations: meta.annotations ?? {} } };
     return release;
+  }
+
+  /** `helm status -o json`: a stored revision with its hooks, without the chart. */
+  async status(name: string, revision?: number, namespace?: string): Promise<ReleaseJson> {
+    return parseRelease(await this.capture(['status', name, ...selectArgs(revision, namespace)]), 'status');
   }
 
   /** `helm history -o json`: every stored revision with its status. */
