@@ -3,11 +3,38 @@
  * --kubeconfig), HELM_KUBECONTEXT, and the HELM_KUBE* overrides of the API server, token, CA, TLS name and
  * impersonated user.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
+import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
+import { KubeConfig, type Cluster } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
 import type { HelmSettings } from '../helm/env.js';
 
 export function kubeConfigFor(settings: HelmSettings): KubeConfig {
+  return reuseConnections(load(settings));
+}
+
+type AgentFactory = (cluster: Cluster | null, options: AgentOptions) => unknown;
+
+/**
+ * client-node builds a new https.Agent for every request, so every request pays a TLS handshake and its
+ * memory (500 hooks: ~1000 handshakes). One keep-alive agent per distinct TLS setting serves them all.
+ * Proxied clusters keep client-node's own agents.
+ */
+function reuseConnections(kc: KubeConfig): KubeConfig {
+  const target = kc as unknown as { createAgent: AgentFactory };
+  const original = target.createAgent.bind(kc);
+  const agents = new Map<string, HttpsAgent>();
+  target.createAgent = (cluster, options) => {
+    if (!cluster?.server.startsWith('https:') || cluster.proxyUrl) return original(cluster, options);
+    const key = createHash('sha256').update(JSON.stringify([cluster.server, options])).digest('hex');
+    let agent = agents.get(key);
+    if (!agent) agents.set(key, (agent = new HttpsAgent({ ...options, keepAlive: true })));
+    return agent;
+  };
+  return kc;
+}
+
+function load(settings: HelmSettings): KubeConfig {
   const kc = new KubeConfig();
   try {
     kc.loadFromDefault();
