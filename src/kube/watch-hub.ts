@@ -122,7 +122,6 @@ class SharedWatch {
     }
   }
 
-
   private notify(name: string): void {
     // Offered once, to the waiters of this moment only: never kept for a later waiter.
     const deleted = this.deletedObjects.get(name);
