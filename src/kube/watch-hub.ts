@@ -18,6 +18,20 @@ interface Waiter {
 
 const RECONNECT_DELAY_MS = 500;
 
+/**
+ * What waiters read of an object: identity and status. The cache keeps only that, not the spec or
+ * managedFields, so hundreds of Jobs (old and re-created ones) stay cheap in memory.
+ */
+function slim(obj: KubernetesObject & { status?: unknown }): KubernetesObject {
+  const m = obj.metadata ?? {};
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, deletionTimestamp: m.deletionTimestamp },
+    status: obj.status,
+  } as KubernetesObject;
+}
+
 class SharedWatch {
   readonly objects = new Map<string, KubernetesObject>();
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -65,7 +79,7 @@ class SharedWatch {
     for (const item of items) {
       const name = item.metadata?.name as string;
       seen.add(name);
-      this.objects.set(name, item);
+      this.objects.set(name, slim(item));
     }
     for (const name of [...this.objects.keys()]) if (!seen.has(name)) this.objects.delete(name);
     this.resourceVersion = rv ?? '';
@@ -94,9 +108,9 @@ class SharedWatch {
         if (type === 'DELETED') {
           // Keep only if a newer object of the same name already replaced it.
           if (this.objects.get(name)?.metadata?.uid === obj.metadata?.uid) this.objects.delete(name);
-          this.deletedObjects.set(name, obj);
+          this.deletedObjects.set(name, slim(obj));
         } else {
-          this.objects.set(name, obj);
+          this.objects.set(name, slim(obj));
         }
         this.notify(name);
       },
