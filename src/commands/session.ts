@@ -1,6 +1,6 @@
 /**
- * One command's shared parts: helm (always), and the cluster client and its shared watches (only once an
- * event has hooks to run, so a chart without hooks costs no client start-up).
+ * One command's shared parts: helm, and the cluster client with its shared watches. The client's modules
+ * load while helm renders (warmUp); the client itself is made only once an event has hooks to run.
  */
 import { UsageError } from '../errors.js';
 import { Helm, type HelmVersion } from '../helm/client.js';
