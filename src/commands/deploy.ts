@@ -5,7 +5,6 @@
 import { HelmError, HookFailureError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { LifecycleEvent } from '../hooks/model.js';
-import { planLines } from '../output/format.js';
 import { handlePostFailure } from './post-failure.js';
 import { Session, type CommandOptions } from './session.js';
 
@@ -28,7 +27,7 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
   try {
     // helm's own rendering, with the user's arguments; -o and --dry-run are the plugin's here.
     const rendering = session.helm.render(cmd, args.without('output', 'dry-run'));
-    if (!args.isDryRun()) session.warmUp();
+    session.warmUp();
     const rendered = await rendering;
     const installing = rendered.info?.status === 'pending-install';
     const [pre, post]: [LifecycleEvent, LifecycleEvent] = installing
@@ -37,9 +36,8 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     const prePlan = session.plan(pre, rendered);
     const renderedPost = session.plan(post, rendered);
 
-    if (args.isDryRun()) {
-      for (const line of planLines([prePlan, renderedPost])) opts.reporter.note(line);
-      opts.reporter.note('dry run: no hook was run');
+    if (session.dryRun) {
+      session.printPlan([prePlan, renderedPost]);
       return await session.helm.passthrough([cmd, ...opts.helmArgs]);
     }
 

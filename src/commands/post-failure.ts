@@ -7,10 +7,9 @@
  */
 import { HookFailureError } from '../errors.js';
 import type { HelmArgs } from '../helm/args.js';
+import type { HistoryEntry } from '../helm/client.js';
 import type { ReleaseJson } from '../hooks/parse.js';
 import type { CommandOptions, Session } from './session.js';
-
-export type History = Array<{ revision: number; status: string }>;
 
 export async function handlePostFailure(
   error: HookFailureError,
@@ -21,7 +20,7 @@ export async function handlePostFailure(
     release: ReleaseJson;
     installing: boolean;
     /** The history before helm's main command (upgrades only). */
-    historyBefore: Promise<History> | undefined;
+    historyBefore: Promise<HistoryEntry[]> | undefined;
   },
 ): Promise<never> {
   const { session, args, opts, release, installing } = ctx;

@@ -4,7 +4,6 @@
  */
 import { HelmError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
-import { planLines } from '../output/format.js';
 import { Session, type CommandOptions } from './session.js';
 
 export async function runRollback(opts: CommandOptions): Promise<number> {
@@ -22,7 +21,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
     let current, target;
     try {
       const reading = session.helm.metadata(name);
-      if (!args.isDryRun()) session.warmUp();
+      session.warmUp();
       current = await reading;
       // helm: revision 0 or none means the one before the latest
       const targetRevision = revisionText && Number(revisionText) > 0 ? Number(revisionText) : current.revision - 1;
@@ -34,9 +33,8 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
     }
     const prePlan = session.plan('pre-rollback', target);
     const postPreview = session.plan('post-rollback', target);
-    if (args.isDryRun()) {
-      for (const line of planLines([prePlan, postPreview])) opts.reporter.note(line);
-      opts.reporter.note('dry run: no hook was run');
+    if (session.dryRun) {
+      session.printPlan([prePlan, postPreview]);
       return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
     }
 

@@ -11,6 +11,7 @@ import { hooksFromRelease, type ReleaseJson } from '../hooks/parse.js';
 import { planEvent, type EventPlan } from '../hooks/plan.js';
 import type { Cluster } from '../kube/cluster.js';
 import type { WatchHub } from '../kube/watch-hub.js';
+import { planLines } from '../output/format.js';
 import type { Reporter } from '../output/reporter.js';
 import { flavourOf, type RunContext } from '../run/context.js';
 import { runEvent, type EventSummary } from '../run/event.js';
@@ -41,7 +42,11 @@ export class Session {
     | Promise<[typeof import('../kube/config.js'), typeof import('../kube/cluster.js'), typeof import('../kube/watch-hub.js')]>
     | undefined;
 
+  /** helm will not change the cluster (--dry-run): no hook runs, so nothing is warmed up. */
+  readonly dryRun: boolean;
+
   constructor(readonly opts: CommandOptions, args: HelmArgs) {
+    this.dryRun = args.isDryRun();
     this.settings = helmSettingsFromEnv(opts.env);
     this.helm = new Helm(this.settings);
     const timeout = args.value('timeout');
@@ -80,6 +85,7 @@ export class Session {
    * later, where the result is used.
    */
   warmUp(): void {
+    if (this.dryRun) return;
     this.kubeModules().catch(() => undefined);
     this.helmVersion().catch(() => undefined);
   }
@@ -114,6 +120,12 @@ export class Session {
     }
   }
 
+  /** --dry-run: the plan (events, tiers, hooks as kind/name), and that nothing ran. */
+  printPlan(plans: EventPlan[]): void {
+    for (const line of planLines(plans)) this.opts.reporter.note(line);
+    this.opts.reporter.note('dry run: no hook was run');
+  }
+
   async ensureNamespace(name: string): Promise<void> {
     await (await this.cluster()).cluster.ensureNamespace(name);
   }
@@ -133,11 +145,9 @@ export class Session {
       reporter: this.opts.reporter,
     };
     // Start the shared watches before the first create, so nothing is missed and no time is lost later.
-    const keys = new Set(plan.hooks.filter((h) => h.kind === 'Job' || h.kind === 'Pod').map((h) => `${h.namespace}\u0000${h.kind}`));
-    await Promise.all([...keys].map((k) => {
-      const [ns, kind] = k.split('\u0000') as [string, 'Job' | 'Pod'];
-      return hub.prime(ns, kind);
-    }));
+    const watched = new Map<string, [string, 'Job' | 'Pod']>();
+    for (const h of plan.hooks) if (h.kind === 'Job' || h.kind === 'Pod') watched.set(`${h.namespace}/${h.kind}`, [h.namespace, h.kind]);
+    await Promise.all([...watched.values()].map(([ns, kind]) => hub.prime(ns, kind)));
     return runEvent(plan, ctx);
   }
 

@@ -4,7 +4,6 @@
  */
 import { HelmError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
-import { planLines } from '../output/format.js';
 import type { ReleaseJson } from '../hooks/parse.js';
 import { Session, type CommandOptions } from './session.js';
 
@@ -21,7 +20,7 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
       let release: ReleaseJson;
       try {
         const reading = session.helm.storedRelease(name);
-        if (!args.isDryRun()) session.warmUp();
+        session.warmUp();
         release = await reading;
       } catch (error) {
         if (!(error instanceof HelmError)) throw error;
@@ -32,9 +31,8 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
       }
       const prePlan = session.plan('pre-delete', release);
       const postPlan = session.plan('post-delete', release);
-      if (args.isDryRun()) {
-        for (const line of planLines([prePlan, postPlan])) opts.reporter.note(line);
-        opts.reporter.note('dry run: no hook was run');
+      if (session.dryRun) {
+        session.printPlan([prePlan, postPlan]);
         const code = await session.helm.passthrough(['uninstall', name, ...flags]);
         if (code !== 0) return code;
         continue;

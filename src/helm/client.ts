@@ -82,10 +82,9 @@ export class Helm {
   }
 
   /** `helm history -o json`: every stored revision with its status. */
-  async history(name: string, namespace?: string): Promise<Array<{ revision: number; status: string }>> {
-    const args = ['history', name, '-o', 'json', '--max', '1000000'];
-    if (namespace !== undefined) args.push('--namespace', namespace);
-    return JSON.parse(await this.capture(args)) as Array<{ revision: number; status: string }>;
+  async history(name: string, namespace?: string): Promise<HistoryEntry[]> {
+    const out = await this.capture(['history', name, ...selectArgs(undefined, namespace), '--max', '1000000']);
+    return JSON.parse(out) as HistoryEntry[];
   }
 
   /**
@@ -101,6 +100,12 @@ export class Helm {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, { cause });
     }
   }
+}
+
+/** One revision of `helm history -o json`, the fields the plugin reads. */
+export interface HistoryEntry {
+  revision: number;
+  status: string;
 }
 
 export interface ReleaseMetadata {
