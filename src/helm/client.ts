@@ -5,6 +5,7 @@
 import { execa } from 'execa';
 import { HelmError, PluginError } from '../errors.js';
 import type { ReleaseJson } from '../hooks/parse.js';
+import { parseExact } from '../util/exact-json.js';
 import type { HelmSettings } from './env.js';
 
 export interface HelmVersion {
@@ -131,7 +132,7 @@ function lastLine(text: string): string {
 
 function parseRelease(out: string, what: string): ReleaseJson {
   try {
-    const release = JSON.parse(out) as ReleaseJson;
+    const release = parseExact(out) as ReleaseJson;
     if (typeof release.name !== 'string' || typeof release.namespace !== 'string') throw new Error('no release name');
     return release;
   } catch (cause) {

@@ -12,8 +12,6 @@ export const LIFECYCLE_EVENTS = [
 ] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
-
-
 export type DeletePolicy = 'before-hook-creation' | 'hook-succeeded' | 'hook-failed';
 export type OutputLogPolicy = 'hook-succeeded' | 'hook-failed';
 
@@ -39,10 +37,13 @@ export interface Hook {
   /** Template path, e.g. "mychart/templates/migrate.yaml". */
   path: string;
   events: string[];
-  weight: number;
+  /** helm.sh/hook-weight as helm holds it: a Go int64, exact (JSON numbers past 2^53 would round). */
+  weight: bigint;
   /** As written in the chart (raw); `effectiveDeletePolicies` applies Helm's default. */
   deletePolicies: string[];
   outputLogPolicies: string[];
+  /** Set from discovery for kinds not in CLUSTER_SCOPED_KINDS (custom resources). */
+  clusterScoped?: boolean;
   /** The chart author asked for this hook to run alone. */
   serial: boolean;
   /** Position in helm's render order (kind install order, then file order). */
@@ -51,10 +52,26 @@ export interface Hook {
   object: HookObject;
 }
 
-/** kind/name (namespace): how a hook is named to a person. Never the manifest. */
-export function hookLabel(h: Pick<Hook, 'kind' | 'name' | 'namespace'>): string {
-  return `${h.kind}/${h.name} (${h.namespace})`;
+/**
+ * kind/name (namespace): how a hook is named to a person; a cluster-scoped hook has no namespace. Never
+ * the manifest.
+ */
+export function hookLabel(h: Pick<Hook, 'kind' | 'name' | 'namespace'> & { clusterScoped?: boolean }): string {
+  return h.clusterScoped || CLUSTER_SCOPED_KINDS.has(h.kind) ? `${h.kind}/${h.name}` : `${h.kind}/${h.name} (${h.namespace})`;
 }
+
+/**
+ * Built-in kinds that have no namespace. A custom resource's scope is known only from discovery; the
+ * runner sets `clusterScoped` on such hooks once it has asked.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'PriorityClass',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
+  'IngressClass', 'RuntimeClass', 'FlowSchema', 'PriorityLevelConfiguration', 'CertificateSigningRequest',
+  'DeviceClass', 'ResourceSlice', 'StorageVersionMigration', 'VolumeAttributesClass', 'IPAddress', 'ServiceCIDR',
+]);
 
 /** Helm gives a hook without delete policy `before-hook-creation`. */
 export function effectiveDeletePolicies(h: Pick<Hook, 'deletePolicies'>): string[] {

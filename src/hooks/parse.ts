@@ -3,9 +3,10 @@
  * done the chart-level parsing (events, weight, policies, unknown-event documents dropped); this reads its
  * result and the manifest's own metadata (apiVersion, namespace, the plugin's annotation).
  */
-import { parseAllDocuments } from 'yaml';
 import { PluginError } from '../errors.js';
+import { toBigInt } from '../util/exact-json.js';
 import { type Hook, type HookObject, SERIAL_ANNOTATION } from './model.js';
+import { parseYaml11Documents } from './yaml11.js';
 
 /** The part of helm's release JSON this plugin reads. */
 export interface ReleaseJson {
@@ -25,7 +26,8 @@ export interface ReleaseHookJson {
   path: string;
   manifest: string;
   events?: string[];
-  weight?: number;
+  /** A number, or an ExactNumber past 2^53 (helm's JSON read with util/exact-json). */
+  weight?: unknown;
   delete_policies?: string[];
   output_log_policies?: string[];
 }
@@ -43,7 +45,7 @@ export function hooksFromRelease(release: ReleaseJson): Hook[] {
       namespace: object.metadata.namespace || release.namespace,
       path: h.path,
       events: h.events ?? [],
-      weight: h.weight ?? 0,
+      weight: toBigInt(h.weight) ?? 0n,
       deletePolicies: h.delete_policies ?? [],
       outputLogPolicies: h.output_log_policies ?? [],
       serial: TRUE_VALUES.has(String(annotations[SERIAL_ANNOTATION] ?? '').trim().toLowerCase()),
@@ -53,13 +55,18 @@ export function hooksFromRelease(release: ReleaseJson): Hook[] {
   });
 }
 
-function parseHookManifest(manifest: string, path: string): HookObject {
-  const docs = parseAllDocuments(manifest).filter((d) => d.contents !== null);
-  const doc = docs[0];
-  if (docs.length !== 1 || !doc || doc.errors.length > 0) {
-    throw new PluginError(`cannot read the hook manifest from ${path}: expected one YAML document`);
+/** One hook document, decoded as helm's Kubernetes client decodes it (YAML 1.1, see yaml11.ts). */
+export function parseHookManifest(manifest: string, path: string): HookObject {
+  let docs: unknown[];
+  try {
+    docs = parseYaml11Documents(manifest);
+  } catch (error) {
+    throw new PluginError(`cannot read the hook manifest from ${path}: ${(error as Error).message}`);
   }
-  const obj = doc.toJS() as Partial<HookObject> | null;
+  if (docs.length !== 1) {
+    throw new PluginError(`cannot read the hook manifest from ${path}: expected one YAML document, found ${docs.length}`);
+  }
+  const obj = docs[0] as Partial<HookObject> | null;
   if (!obj || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !obj.metadata?.name) {
     throw new PluginError(`the hook in ${path} has no apiVersion, kind or metadata.name`);
   }

@@ -17,7 +17,7 @@ export type Step =
   | { type: 'parallel'; hooks: Hook[] };
 
 export interface Tier {
-  weight: number;
+  weight: bigint;
   /** The tier's hooks in Helm's order. */
   hooks: Hook[];
   steps: Step[];
@@ -43,7 +43,7 @@ export interface PlanOptions {
 export function helmOrder(hooks: readonly Hook[]): Hook[] {
   return [...hooks]
     .sort((a, b) => a.renderIndex - b.renderIndex)
-    .sort((a, b) => a.weight - b.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => (a.weight < b.weight ? -1 : a.weight > b.weight ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export function effectiveParallelism(opts: PlanOptions): number {

@@ -21,7 +21,7 @@ import { makeHook } from './hook-factory.js';
 // ---------------------------------------------------------------- hooks
 
 const NS = 'app';
-const hook = (name: string, over: Partial<Hook> = {}): Hook => makeHook(name, over, NS);
+const hook = (name: string, over: Parameters<typeof makeHook>[1] = {}): Hook => makeHook(name, over, NS);
 
 // ---------------------------------------------------------------- the fake world
 

@@ -8,7 +8,8 @@ const API_VERSIONS: Record<string, string> = {
   CustomResourceDefinition: 'apiextensions.k8s.io/v1',
 };
 
-export function makeHook(name: string, over: Partial<Hook> = {}, namespace = 'ns'): Hook {
+/** Weights may be given as numbers for brevity; hooks hold them as BigInt, as the parser makes them. */
+export function makeHook(name: string, over: Partial<Omit<Hook, 'weight'>> & { weight?: number | bigint } = {}, namespace = 'ns'): Hook {
   const kind = over.kind ?? 'Job';
   const apiVersion = API_VERSIONS[kind] ?? 'v1';
   return {
@@ -18,12 +19,12 @@ export function makeHook(name: string, over: Partial<Hook> = {}, namespace = 'ns
     namespace,
     path: 'c/templates/hooks.yaml',
     events: ['pre-install'],
-    weight: 0,
     deletePolicies: [],
     outputLogPolicies: [],
     serial: false,
     renderIndex: nextIndex++,
     object: { apiVersion, kind, metadata: { name } },
     ...over,
+    weight: BigInt(over.weight ?? 0),
   };
 }

@@ -32,13 +32,13 @@ const byName = (hooks: Hook[]) => new Map(hooks.map((h) => [h.name, h]));
 
 /** What the chart and values above must give, by HELM-HOOKS.md section 1. */
 const EXPECTED = [
-  { name: 'sa-runner', kind: 'ServiceAccount', apiVersion: 'v1', events: ['pre-install', 'pre-upgrade'], weight: 0, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'sec', kind: 'Secret', apiVersion: 'v1', events: ['pre-install'], weight: 5, deletePolicies: ['hook-succeeded', 'hook-failed'], outputLogPolicies: [] },
-  { name: 'z-cm', kind: 'ConfigMap', apiVersion: 'v1', events: ['pre-install'], weight: 0, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'bad-weight', kind: 'Pod', apiVersion: 'v1', events: ['post-install'], weight: 0, deletePolicies: [], outputLogPolicies: ['hook-succeeded'] },
-  { name: 't', kind: 'Pod', apiVersion: 'v1', events: ['test'], weight: 0, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'a-job', kind: 'Job', apiVersion: 'batch/v1', events: ['pre-install'], weight: 0, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'neg', kind: 'Job', apiVersion: 'batch/v1', events: ['pre-install', 'post-install'], weight: -3, deletePolicies: ['hook-succeeded'], outputLogPolicies: [] },
+  { name: 'sa-runner', kind: 'ServiceAccount', apiVersion: 'v1', events: ['pre-install', 'pre-upgrade'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
+  { name: 'sec', kind: 'Secret', apiVersion: 'v1', events: ['pre-install'], weight: 5n, deletePolicies: ['hook-succeeded', 'hook-failed'], outputLogPolicies: [] },
+  { name: 'z-cm', kind: 'ConfigMap', apiVersion: 'v1', events: ['pre-install'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
+  { name: 'bad-weight', kind: 'Pod', apiVersion: 'v1', events: ['post-install'], weight: 0n, deletePolicies: [], outputLogPolicies: ['hook-succeeded'] },
+  { name: 't', kind: 'Pod', apiVersion: 'v1', events: ['test'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
+  { name: 'a-job', kind: 'Job', apiVersion: 'batch/v1', events: ['pre-install'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
+  { name: 'neg', kind: 'Job', apiVersion: 'batch/v1', events: ['pre-install', 'post-install'], weight: -3n, deletePolicies: ['hook-succeeded'], outputLogPolicies: [] },
 ];
 
 for (const version of VERSIONS) {
@@ -75,9 +75,9 @@ for (const version of VERSIONS) {
 test('weights: "abc" is 0, "-3" is -3, "5" is 5 (helm omits weight 0 from its JSON)', () => {
   for (const version of VERSIONS) {
     const hooks = byName(hooksFromRelease(release(version, 'render-install.json')));
-    assert.is(hooks.get('bad-weight')?.weight, 0);
-    assert.is(hooks.get('neg')?.weight, -3);
-    assert.is(hooks.get('sec')?.weight, 5);
+    assert.is(hooks.get('bad-weight')?.weight, 0n);
+    assert.is(hooks.get('neg')?.weight, -3n);
+    assert.is(hooks.get('sec')?.weight, 5n);
     // The manifest itself still says "abc": the weight comes from helm's parse, not from the annotation.
     assert.is(hooks.get('bad-weight')?.object.metadata.annotations?.['helm.sh/hook-weight'], 'abc');
   }

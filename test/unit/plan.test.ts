@@ -7,7 +7,7 @@ import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
 import { effectiveParallelism, helmOrder, planEvent, type Step } from '../../src/hooks/plan.js';
 import { makeHook } from './hook-factory.js';
 
-const hook = (name: string, over: Partial<Hook> = {}): Hook => makeHook(name, over);
+const hook = (name: string, over: Parameters<typeof makeHook>[1] = {}): Hook => makeHook(name, over);
 
 const names = (hooks: readonly Hook[]) => hooks.map((h) => h.name);
 const labels = (hooks: readonly Hook[]) => hooks.map((h) => `${h.kind}/${h.name}`);
@@ -64,7 +64,7 @@ test('planEvent on the recorded release: pre-install at N=1 is helm\'s order, on
     const plan = planEvent('pre-install', fixtureHooks(version), { parallelism: 1 });
     // pre-install hooks: sa-runner 0, sec 5, z-cm 0, a-job 0, neg -3 -> by weight, then name.
     assert.equal(names(plan.hooks), ['neg', 'a-job', 'sa-runner', 'z-cm', 'sec']);
-    assert.equal(plan.tiers.map((t) => t.weight), [-3, 0, 5]);
+    assert.equal(plan.tiers.map((t) => t.weight), [-3n, 0n, 5n]);
     assert.equal(plan.tiers.map((t) => names(t.hooks)), [['neg'], ['a-job', 'sa-runner', 'z-cm'], ['sec']]);
     assert.equal(plan.tiers.flatMap((t) => t.steps.map(show)), [
       'serial:Job/neg',
@@ -132,7 +132,7 @@ test('planEvent: tiers are runs of equal weight, in ascending weight, each with 
     hook('w0-a', { weight: 0 }),
   ];
   const plan = planEvent('pre-install', hooks, { parallelism: 3 });
-  assert.equal(plan.tiers.map((t) => t.weight), [-1, 0, 5]);
+  assert.equal(plan.tiers.map((t) => t.weight), [-1n, 0n, 5n]);
   assert.equal(plan.tiers.map((t) => names(t.hooks)), [['wm1'], ['w0-a', 'w0-b'], ['w5-a', 'w5-b']]);
   // Every hook is in exactly one step of its own tier.
   for (const tier of plan.tiers) {
