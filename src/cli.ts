@@ -70,17 +70,37 @@ function printError(error: unknown): void {
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
+/** Reads standard input to its end, once (helm's `-f -` and `--set-file k=/dev/stdin`). */
+function readStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    process.stdin.on('error', reject);
+  });
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const abort = new AbortController();
+  let reporter: Reporter | undefined;
   let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     interrupts++;
     if (interrupts > 1) process.exit(ExitCode.interrupted);
-    process.stderr.write(`\n[parallel-hooks] ${signal}: stopping (hooks already created stay on the cluster)\n`);
+    reporter?.stop();
+    process.stderr.write(`\n[parallel-hooks] ${why}: stopping; nothing new starts, helm is ended, the release is marked as helm marks an interrupted one\n`);
     abort.abort();
   };
+  const onSignal = (signal: NodeJS.Signals | undefined) => stop(`received ${signal ?? 'SIGINT'}`);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // helm does not forward signals to a plugin: a cancelled CI job ends helm and leaves the plugin running.
+  const parent = process.ppid;
+  const orphanCheck = setInterval(() => {
+    if (process.ppid !== parent) stop(`helm (pid ${parent}), which started the plugin, has gone away`);
+  }, 500);
+  orphanCheck.unref();
   try {
     const parsed = parseArgv(argv, env);
     if (parsed.version) {
@@ -100,10 +120,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       await showHelp(parsed.commandWord);
       return ExitCode.ok;
     }
-    const reporter = await makeReporter(
+    reporter = await makeReporter(
       resolveOutput(parsed.output, env, { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) }),
     );
-    const opts = { helmArgs: parsed.helmArgs, parallelism: parsed.parallelism, reporter, signal: abort.signal, env };
+    const opts = { helmArgs: parsed.helmArgs, parallelism: parsed.parallelism, reporter, signal: abort.signal, env, readStdin };
     if (command === 'install' || command === 'upgrade') {
       return await (await import('./commands/deploy.js')).runDeploy({ ...opts, command });
     }
@@ -113,8 +133,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     printError(error);
     return abort.signal.aborted ? ExitCode.interrupted : exitCodeFor(error);
   } finally {
+    reporter?.stop();
+    clearInterval(orphanCheck);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
 }
 

@@ -49,7 +49,9 @@ export class HelmError extends PluginError {
 export class HookFailureError extends PluginError {
   readonly event: string;
   readonly failures: readonly string[];
-  constructor(event: string, failures: readonly string[], hint?: string) {
+  /** helm's own error text for this failure: what the release description records after helm's prefix. */
+  readonly helmMessage: string;
+  constructor(event: string, failures: readonly string[], hint?: string, helmMessage?: string) {
     super(`${event} hooks failed: ${failures.length} hook${failures.length === 1 ? '' : 's'} did not succeed`, {
       exitCode: ExitCode.hookFailed,
       hint,
@@ -57,6 +59,7 @@ export class HookFailureError extends PluginError {
     this.name = 'HookFailureError';
     this.event = event;
     this.failures = failures;
+    this.helmMessage = helmMessage ?? failures.join('; ');
   }
 }
 

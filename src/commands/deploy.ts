@@ -1,12 +1,24 @@
 /**
- * install and upgrade (with or without --install): render with helm, run the pre-event's hooks, run helm with
- * --no-hooks, then run the post-event's hooks as helm stored them.
+ * install and upgrade (with or without --install), step for step where helm takes them:
+ *
+ *   name check, CRDs (install) -> render (helm's dry run) -> revision stored pending-install/pending-upgrade
+ *   -> pre hooks -> helm --no-hooks (helm stores the revision itself) -> revision set back to pending, with
+ *   the hooks that ran and their last runs -> post hooks -> deployed (and the replaced revision superseded)
+ *
+ * so `helm status` / `helm history` and helm's "another operation is in progress" lock see what plain helm
+ * would show. The one window where they differ: between removing the plugin's pending revision and helm
+ * storing its own (helm's start-up and render, well under a second), and from helm's final write to the
+ * plugin's rewrite when there are post hooks (one request).
  */
-import { HelmError, HookFailureError, UsageError } from '../errors.js';
+import { HelmError, HookFailureError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { LifecycleEvent } from '../hooks/model.js';
-import { handlePostFailure } from './post-failure.js';
-import { Session, type CommandOptions } from './session.js';
+import type { ReleaseJson } from '../hooks/parse.js';
+import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
+import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
+import { CHART_LOCATING_FLAGS, installCrds, nameInUse, splitCrds } from './install-checks.js';
+import { type DeployKind, atomicRequested, canceledDescription, hookFailedDescription, pendingStatus, undoOnFailure } from './outcome.js';
+import { type CommandOptions, Session } from './session.js';
 
 export async function runDeploy(opts: CommandOptions & { command: 'install' | 'upgrade' }): Promise<number> {
   const cmd = opts.command;
@@ -22,61 +34,115 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     );
   }
   const session = new Session(opts, args);
+  if (args.readsStdin() && opts.readStdin) session.helm.stdin = await opts.readStdin();
   if (args.bool('no-hooks')) return session.helm.passthrough([cmd, ...opts.helmArgs]);
 
   try {
-    // helm's own rendering, with the user's arguments; -o and --dry-run are the plugin's here.
-    const rendering = session.helm.render(cmd, args.without('output', 'dry-run'));
     session.warmUp();
-    const rendered = await rendering;
-    const installing = rendered.info?.status === 'pending-install';
-    const [pre, post]: [LifecycleEvent, LifecycleEvent] = installing
-      ? ['pre-install', 'post-install']
-      : ['pre-upgrade', 'post-upgrade'];
-    const prePlan = session.plan(pre, rendered);
-    const renderedPost = session.plan(post, rendered);
+    const releaseName = generateName ? undefined : positionals[0];
+    const chart = (generateName ? positionals[0] : positionals[1]) as string;
+    const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
 
+    // What helm checks and does before it renders an install (its dry run skips both).
+    let history: RevisionInfo[] = [];
+    if (!session.dryRun && releaseName) history = await (await session.store()).history(releaseName, namespace);
+    const last = history[history.length - 1];
+    const installing = cmd === 'install' || (args.bool('install') && (!last || last.status === 'uninstalled'));
+    if (cmd === 'install' && !session.dryRun && nameInUse(history, args.bool('replace'))) {
+      // helm refuses in its own words before doing anything; no hook may run.
+      return await session.helm.passthrough([cmd, ...opts.helmArgs, '--no-hooks']);
+    }
+    if (installing && !session.dryRun && !args.bool('skip-crds')) await installChartCrds(session, chart);
+
+    // helm's own rendering, with the user's arguments; -o and --dry-run are the plugin's here.
+    const rendered = await session.helm.render(cmd, args.without('output', 'dry-run'));
+    const kind: DeployKind = rendered.info?.status === 'pending-install' ? 'install' : 'upgrade';
+    const [pre, post]: [LifecycleEvent, LifecycleEvent] = kind === 'install' ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
+    const prePlan = session.plan(pre, rendered);
     if (session.dryRun) {
-      session.printPlan([prePlan, renderedPost]);
+      session.printPlan([prePlan, session.plan(post, rendered)]);
       return await session.helm.passthrough([cmd, ...opts.helmArgs]);
     }
+    const name = rendered.name;
+    const flow = { session, opts, args, kind, name, namespace: rendered.namespace, apply: applyHooks(args, kind, rendered) };
+    if (kind === 'install' && args.bool('replace') && last) rendered.version = last.version + 1;
 
-    // An upgrade whose post hooks fail must leave the replaced revision as it was: read history now,
-    // beside the pre-hooks, only when there are post hooks.
-    const historyBefore =
-      !installing && renderedPost.hooks.length > 0 ? session.helm.history(rendered.name, rendered.namespace) : undefined;
-    historyBefore?.catch(() => undefined);
-
+    // pre hooks, with the new revision stored as pending-install / pending-upgrade meanwhile.
+    const around = { session, name, namespace: flow.namespace, pending: pendingStatus(kind), apply: flow.apply, onFailure: failed(flow) };
+    let ran: RecordJson | undefined;
     if (prePlan.hooks.length > 0) {
-      // helm creates the namespace before the pre-install hooks
-      if (installing && args.bool('create-namespace')) await session.ensureNamespace(rendered.namespace);
-      await session.runEvent(prePlan, rendered);
+      if (kind === 'install' && args.bool('create-namespace')) await session.ensureNamespace(rendered.namespace);
+      ran = await runPreHooks({ ...around, phase: 'pre' }, prePlan, rendered as unknown as RecordJson, userLabels(args));
     }
 
-    // With --generate-name the name helm picked for the render is the one used from here on.
-    const mainArgs = generateName ? [rendered.name, ...args.without('generate-name')] : [...opts.helmArgs];
+    // helm's main work, without hooks; with --generate-name, the name helm picked for the render.
+    const mainArgs = generateName ? [name, ...args.without('generate-name')] : [...opts.helmArgs];
     const code = await session.helm.passthrough([cmd, ...mainArgs, '--no-hooks']);
+    if (opts.signal.aborted) throw new InterruptedError(`helm ${cmd} was running (helm marked the release failed: context canceled)`);
     if (code !== 0) {
-      throw new HelmError(`helm ${cmd} failed (exit code ${code}); ${post} hooks were not run`, {
-        exitCode: code,
-        helmArgs: mainArgs,
-        stderr: '',
-      });
+      if (ran) await keepHookRuns(around, rendered.version, ran).catch(() => undefined);
+      throw new HelmError(`helm ${cmd} failed (exit code ${code}); ${post} hooks were not run`, { exitCode: code, helmArgs: mainArgs, stderr: '' });
     }
-
-    if (renderedPost.hooks.length > 0) {
-      // The hooks exactly as helm recorded them in the release it just stored (the chart is the one rendered).
-      const stored = await session.helm.status(rendered.name, undefined, rendered.namespace);
-      stored.chart = rendered.chart;
-      try {
-        await session.runEvent(session.plan(post, stored), stored);
-      } catch (error) {
-        if (!(error instanceof HookFailureError)) throw error;
-        await handlePostFailure(error, { session, args, opts, release: stored, installing, historyBefore });
-      }
-    }
+    await runPostHooks({ ...around, phase: 'post' }, post, rendered.version, ran, history);
     return 0;
   } finally {
     await session.close();
   }
+}
+
+/** What helm records when a deploy's hooks fail or are interrupted, then --atomic. */
+function failed(flow: Flow): Around['onFailure'] {
+  return async (keeper, error, phase) => {
+    if (error instanceof HookFailureError) {
+      keeper.setStatus('failed', hookFailedDescription(flow.kind, flow.name, phase, error.helmMessage));
+      await keeper.flush();
+      if (atomicRequested(flow.args)) await undoOnFailure(error, { ...flow, version: keeper.version });
+    } else {
+      keeper.setStatus('failed', canceledDescription(flow.kind, flow.name));
+      await keeper.flush().catch(() => undefined);
+    }
+  };
+}
+
+interface Flow {
+  session: Session;
+  opts: CommandOptions;
+  args: HelmArgs;
+  kind: DeployKind;
+  name: string;
+  namespace: string;
+  /** helm 4: whether hooks are server-side applied (install: --server-side; upgrade: the release's method). */
+  apply: boolean;
+}
+
+/** helm 4 applies install hooks per --server-side (default on), upgrade hooks per the release's apply method. */
+function applyHooks(args: HelmArgs, kind: DeployKind, rendered: ReleaseJson): boolean {
+  if (kind === 'install') return !args.has('server-side') || args.bool('server-side');
+  return rendered.apply_method === undefined || rendered.apply_method === 'ssa';
+}
+
+async function installChartCrds(session: Session, chart: string): Promise<void> {
+  let text: string;
+  try {
+    text = await session.helm.showCrds([chart, ...session.args.pick(...CHART_LOCATING_FLAGS)]);
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    return; // the chart cannot be read: helm's render says why, in its own words
+  }
+  const docs = splitCrds(text);
+  if (docs.length === 0) return;
+  const created = await installCrds(await session.clusterClient(), docs, session.opts.signal);
+  if (created > 0) session.opts.reporter.note(`installed ${created} CRD(s) from the chart's crds/ folders, as helm does before rendering`);
+}
+
+/** --labels k=v,k2=v2: helm keeps them on the storage object of the revision. */
+function userLabels(args: HelmArgs): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const value of args.values('labels')) {
+    for (const pair of value.split(',')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+  }
+  return labels;
 }

@@ -1,10 +1,16 @@
 /**
- * rollback NAME [REVISION]: the hooks stored in the TARGET revision (the one rolled back to) run as
- * pre-rollback, helm rolls back with --no-hooks, then the new revision's post-rollback hooks run.
+ * rollback NAME [REVISION], where helm runs hooks: the TARGET revision's hooks (the one rolled back to) run
+ * as pre-rollback while the new revision is stored pending-rollback; helm rolls back with --no-hooks; the
+ * new revision's post-rollback hooks run while it is pending-rollback again. A failed rollback hook leaves
+ * the revision pending-rollback, as helm leaves it.
  */
-import { HelmError, UsageError } from '../errors.js';
+import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
-import { Session, type CommandOptions } from './session.js';
+import type { ReleaseJson } from '../hooks/parse.js';
+import type { RecordJson } from '../kube/release-store.js';
+import { recordTime } from '../kube/release-store.js';
+import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
+import { type CommandOptions, Session } from './session.js';
 
 export async function runRollback(opts: CommandOptions): Promise<number> {
   const args = new HelmArgs(opts.helmArgs, 'rollback');
@@ -18,41 +24,74 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
   if (args.bool('no-hooks')) return session.helm.passthrough(['rollback', ...opts.helmArgs]);
 
   try {
-    let current, target;
-    try {
-      const reading = session.helm.metadata(name);
-      session.warmUp();
-      current = await reading;
-      // helm: revision 0 or none means the one before the latest
-      const targetRevision = revisionText && Number(revisionText) > 0 ? Number(revisionText) : current.revision - 1;
-      target = await session.helm.storedRelease(name, targetRevision, current.namespace);
-    } catch (error) {
-      // No such release or revision: helm says so in its own words and with its own exit code.
-      if (error instanceof HelmError) return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
-      throw error;
-    }
-    const prePlan = session.plan('pre-rollback', target);
-    const postPreview = session.plan('post-rollback', target);
+    session.warmUp();
+    const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
+    const store = await session.store();
+    const history = await store.history(name, namespace);
+    const current = history[history.length - 1];
+    // helm: revision 0 or none means the one before the latest.
+    const targetVersion = revisionText && Number(revisionText) > 0 ? Number(revisionText) : (current?.version ?? 1) - 1;
+    const [target, latest] = current
+      ? await Promise.all([targetVersion > 0 ? store.get(name, namespace, targetVersion) : undefined, store.get(name, namespace, current.version)])
+      : [undefined, undefined];
+    // No such release or revision: helm says so in its own words and with its own exit code.
+    if (!current || !target || !latest) return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
+
+    const targetJson = target.release as unknown as ReleaseJson;
+    const prePlan = session.plan('pre-rollback', targetJson);
     if (session.dryRun) {
-      session.printPlan([prePlan, postPreview]);
+      session.printPlan([prePlan, session.plan('post-rollback', targetJson)]);
       return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
     }
+    const version = current.version + 1;
+    const around: Around = {
+      session,
+      name,
+      namespace,
+      pending: { status: 'pending-rollback', description: `Rollback to ${targetVersion}` },
+      apply: applyHooks(args, target.release.apply_method),
+      // helm records nothing more when a rollback hook fails or is interrupted: the revision stays pending.
+      onFailure: async (keeper) => keeper.flush().catch(() => undefined),
+    };
 
-    await session.runEvent(prePlan, target);
+    let ran: RecordJson | undefined;
+    if (prePlan.hooks.length > 0) {
+      // The new revision as helm builds it: the target's chart, values, manifest and hooks.
+      const release = structuredClone(target.release);
+      release.version = version;
+      release.info = {
+        ...release.info,
+        first_deployed: latest.release.info.first_deployed,
+        last_deployed: recordTime(),
+        ...('deleted' in release.info ? { deleted: '' } : {}),
+      };
+      for (const hook of release.hooks ?? []) if (hook.last_run) hook.last_run = 'started_at' in hook.last_run ? { started_at: '', completed_at: '', phase: '' } : { phase: '' };
+      ran = await runPreHooks({ ...around, phase: 'pre' }, session.plan('pre-rollback', release as unknown as ReleaseJson), release, labelsOf(target.labels));
+    }
+
     const code = await session.helm.passthrough(['rollback', ...opts.helmArgs, '--no-hooks']);
+    if (opts.signal.aborted) throw new InterruptedError('helm rollback was running');
     if (code !== 0) {
-      throw new HelmError(`helm rollback failed (exit code ${code}); post-rollback hooks were not run`, {
-        exitCode: code,
-        helmArgs: opts.helmArgs,
-        stderr: '',
-      });
+      if (ran) await keepHookRuns(around, version, ran).catch(() => undefined);
+      throw new HelmError(`helm rollback failed (exit code ${code}); post-rollback hooks were not run`, { exitCode: code, helmArgs: opts.helmArgs, stderr: '' });
     }
-    if (postPreview.hooks.length > 0) {
-      const stored = await session.helm.storedRelease(name, undefined, current.namespace);
-      await session.runEvent(session.plan('post-rollback', stored), stored);
-    }
+    await runPostHooks({ ...around, phase: 'post' }, 'post-rollback', version, ran, history);
     return 0;
   } finally {
     await session.close();
   }
+}
+
+/** helm 4 applies rollback hooks per --server-side; `auto` (the default) follows the target revision's method. */
+function applyHooks(args: HelmArgs, targetMethod: unknown): boolean {
+  const flag = (args.value('server-side') ?? 'auto').toLowerCase();
+  if (flag === 'true') return true;
+  if (flag === 'false') return false;
+  return targetMethod === 'ssa';
+}
+
+/** The target's user labels (system labels are the storage's own). */
+function labelsOf(labels: Record<string, string>): Record<string, string> {
+  const { name: _n, owner: _o, status: _s, version: _v, createdAt: _c, modifiedAt: _m, ...user } = labels;
+  return user;
 }

@@ -1,21 +1,24 @@
 /**
- * One command's shared parts: helm, and the cluster client with its shared watches. The client's modules
- * load while helm renders (warmUp); the client itself is made only once an event has hooks to run.
+ * One command's shared parts: helm, the cluster client with its shared watches, and helm's release records.
+ * The client's modules load while helm works (warmUp); the client itself is made once it is needed.
  */
-import { UsageError } from '../errors.js';
-import { Helm, type HelmVersion } from '../helm/client.js';
-import { helmSettingsFromEnv, type HelmSettings } from '../helm/env.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { HelmArgs } from '../helm/args.js';
+import { Helm, type HelmVersion } from '../helm/client.js';
+import { type HelmSettings, helmSettingsFromEnv } from '../helm/env.js';
 import { CHART_CAP_ANNOTATION, type LifecycleEvent } from '../hooks/model.js';
 import { hooksFromRelease, type ReleaseJson } from '../hooks/parse.js';
-import { planEvent, type EventPlan } from '../hooks/plan.js';
+import { type EventPlan, planEvent } from '../hooks/plan.js';
 import type { Cluster } from '../kube/cluster.js';
+import { checkClusterSettings } from '../kube/kubeconfig-files.js';
+import type { Driver, ReleaseRecord, ReleaseStore } from '../kube/release-store.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import { planLines } from '../output/format.js';
 import type { Reporter } from '../output/reporter.js';
-import { flavourOf, type RunContext } from '../run/context.js';
-import { runEvent, type EventSummary } from '../run/event.js';
+import { flavourOf, type RunContext, waitStrategy } from '../run/context.js';
+import { type EventSummary, runEvent } from '../run/event.js';
 import { parseGoDuration } from '../util/duration.js';
+import { RecordKeeper } from './record-keeper.js';
 
 export type CommandName = 'install' | 'upgrade' | 'rollback' | 'uninstall';
 
@@ -28,33 +31,54 @@ export interface CommandOptions {
   reporter: Reporter;
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** Reads the user's standard input once (for `-f -` and `--set-file k=/dev/stdin`). */
+  readStdin?: () => Promise<Buffer>;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+interface Kube {
+  cluster: Cluster;
+  hub: WatchHub;
+  store: ReleaseStore;
+}
 
 export class Session {
   readonly settings: HelmSettings;
   readonly helm: Helm;
   readonly timeoutMs: number;
+  readonly driver: Driver;
   private version: Promise<HelmVersion> | undefined;
-  private kube: Promise<{ cluster: Cluster; hub: WatchHub }> | undefined;
+  private kube: Promise<Kube> | undefined;
   private modules:
-    | Promise<[typeof import('../kube/config.js'), typeof import('../kube/cluster.js'), typeof import('../kube/watch-hub.js')]>
+    | Promise<[typeof import('../kube/config.js'), typeof import('../kube/cluster.js'), typeof import('../kube/watch-hub.js'), typeof import('../kube/release-store.js')]>
     | undefined;
 
   /** helm will not change the cluster (--dry-run): no hook runs, so nothing is warmed up. */
   readonly dryRun: boolean;
 
-  constructor(readonly opts: CommandOptions, args: HelmArgs) {
+  constructor(
+    readonly opts: CommandOptions,
+    readonly args: HelmArgs,
+  ) {
     this.dryRun = args.isDryRun();
     this.settings = helmSettingsFromEnv(opts.env);
-    this.helm = new Helm(this.settings);
+    this.helm = new Helm(this.settings, opts.signal);
     const timeout = args.value('timeout');
     try {
       this.timeoutMs = timeout === undefined ? DEFAULT_TIMEOUT_MS : parseGoDuration(timeout);
     } catch (error) {
       throw new UsageError(`--timeout: ${(error as Error).message}`);
     }
+    const driver = driverOf(opts.env.HELM_DRIVER);
+    if (typeof driver !== 'string') {
+      throw new UsageError(
+        `HELM_DRIVER=${driver.unsupported} is not supported: the plugin keeps helm's release record (pending states, hook runs, failures) in helm's secret or configmap storage; nothing was run`,
+        'Use HELM_DRIVER=secret (helm\'s default) or configmap, or plain helm for this release.',
+      );
+    }
+    this.driver = driver;
+    if (!this.dryRun) checkClusterSettings(this.settings);
   }
 
   helmVersion(): Promise<HelmVersion> {
@@ -81,8 +105,7 @@ export class Session {
 
   /**
    * Starts what running hooks will need (loading the cluster client's modules, asking helm its version)
-   * while helm renders in its own process: call it right after starting that helm call. Failures surface
-   * later, where the result is used.
+   * while helm works in its own process. Failures surface later, where the result is used.
    */
   warmUp(): void {
     if (this.dryRun) return;
@@ -95,29 +118,30 @@ export class Session {
       import('../kube/config.js'),
       import('../kube/cluster.js'),
       import('../kube/watch-hub.js'),
+      import('../kube/release-store.js'),
     ]));
   }
 
-  private async cluster(): Promise<{ cluster: Cluster; hub: WatchHub }> {
+  private async cluster(): Promise<Kube> {
     this.kube ??= (async () => {
-      const [{ kubeConfigFor }, { Cluster }, { WatchHub }] = await this.kubeModules();
-      const cluster = new Cluster(kubeConfigFor(this.settings));
-      return { cluster, hub: new WatchHub(cluster) };
+      const [{ kubeConfigFor }, { Cluster }, { WatchHub }, { ReleaseStore }] = await this.kubeModules();
+      const cluster = new Cluster(kubeConfigFor(this.settings), { impersonateGroups: this.settings.kubeAsGroups });
+      return { cluster, hub: new WatchHub(cluster), store: new ReleaseStore(cluster, this.driver) };
     })();
     return this.kube;
   }
 
-  /**
-   * Sets a stored revision's status as helm would have left it (secret and configmap drivers; with another
-   * driver it says it could not).
-   */
-  async setStatus(release: { name: string; namespace: string; version: number }, status: string, description?: string): Promise<void> {
-    const { setReleaseStatus } = await import('../kube/release-record.js');
-    const driver = this.opts.env.HELM_DRIVER;
-    const result = await setReleaseStatus((await this.cluster()).cluster, driver, release, status, description);
-    if (result !== 'marked') {
-      this.opts.reporter.note(`could not set release ${release.name} revision ${release.version} to ${status} (${result}, HELM_DRIVER=${driver ?? 'secret'})`);
-    }
+  async store(): Promise<ReleaseStore> {
+    return (await this.cluster()).store;
+  }
+
+  async clusterClient(): Promise<Cluster> {
+    return (await this.cluster()).cluster;
+  }
+
+  /** A keeper for a stored (or about to be stored) release record. */
+  async keeper(record: ReleaseRecord): Promise<RecordKeeper> {
+    return new RecordKeeper(await this.store(), record);
   }
 
   /** --dry-run: the plan (events, tiers, hooks as kind/name), and that nothing ran. */
@@ -130,12 +154,17 @@ export class Session {
     await (await this.cluster()).cluster.ensureNamespace(name);
   }
 
-  /** Runs an event's plan (nothing at all when it has no hooks). Throws HookFailureError on failure. */
-  async runEvent(plan: EventPlan, release: ReleaseJson): Promise<EventSummary | undefined> {
+  /**
+   * Runs an event's plan (nothing at all when it has no hooks), recording each hook's last run in the
+   * keeper's record. `apply` overrides whether hooks are server-side applied (helm 4's rule per command).
+   * Throws HookFailureError on failure, InterruptedError on a signal.
+   */
+  async runEvent(plan: EventPlan, keeper: RecordKeeper | undefined, apply?: boolean): Promise<EventSummary | undefined> {
     if (plan.hooks.length === 0) return undefined;
+    if (this.opts.signal.aborted) throw new InterruptedError(`starting ${plan.event} hooks`);
     const [{ cluster, hub }, version] = await Promise.all([this.cluster(), this.helmVersion()]);
-    const flavour = flavourOf(version);
-    if (release.apply_method === 'csa') flavour.applyHooks = false;
+    const flavour = flavourOf(version, waitStrategy(this.args.value('wait'), this.args.has('wait')));
+    if (version.major >= 4 && apply !== undefined) flavour.applyHooks = apply;
     const ctx: RunContext = {
       cluster,
       hub,
@@ -143,6 +172,7 @@ export class Session {
       timeoutMs: this.timeoutMs,
       signal: this.opts.signal,
       reporter: this.opts.reporter,
+      ...(keeper ? { onHookStarted: (h, at) => keeper.hookStarted(h, at), onHookFinished: (r) => keeper.hookFinished(r) } : {}),
     };
     // Start the shared watches before the first create, so nothing is missed and no time is lost later.
     const watched = new Map<string, [string, 'Job' | 'Pod']>();
@@ -162,4 +192,12 @@ export class Session {
       writeFileSync(statsFile, JSON.stringify({ ...stats, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
     }
   }
+}
+
+/** The storage driver from HELM_DRIVER (kept here, without the client library, so it is checked up front). */
+function driverOf(value: string | undefined): Driver | { unsupported: string } {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '' || v === 'secret' || v === 'secrets') return 'secret';
+  if (v === 'configmap' || v === 'configmaps') return 'configmap';
+  return { unsupported: value ?? '' };
 }

@@ -1,11 +1,15 @@
 /**
- * uninstall (alias delete) NAME...: for each release in turn, as helm: the hooks of its highest revision run
- * as pre-delete, helm uninstalls it with --no-hooks, then the same revision's post-delete hooks run.
+ * uninstall (alias delete) NAME..., for each release in turn, where helm runs hooks: the latest revision is
+ * marked uninstalling ("Deletion in progress (or silently failed)"), its pre-delete hooks run, helm
+ * uninstalls with --no-hooks, then the same revision's post-delete hooks run. A failed pre-delete hook
+ * leaves the release uninstalling and nothing deleted, as helm does. A release already uninstalled (kept
+ * history) runs no hook: helm purges it or says so. helm 4 always server-side applies delete hooks.
  */
-import { HelmError, UsageError } from '../errors.js';
+import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { ReleaseJson } from '../hooks/parse.js';
-import { Session, type CommandOptions } from './session.js';
+import { recordTime } from '../kube/release-store.js';
+import { type CommandOptions, Session } from './session.js';
 
 export async function runUninstall(opts: CommandOptions): Promise<number> {
   const args = new HelmArgs(opts.helmArgs, 'uninstall');
@@ -14,21 +18,22 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
   const session = new Session(opts, args);
   if (args.bool('no-hooks')) return session.helm.passthrough(['uninstall', ...opts.helmArgs]);
   const flags = args.flagsOnly();
+  const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
 
   try {
+    session.warmUp();
     for (const name of names) {
-      let release: ReleaseJson;
-      try {
-        const reading = session.helm.storedRelease(name);
-        session.warmUp();
-        release = await reading;
-      } catch (error) {
-        if (!(error instanceof HelmError)) throw error;
-        // Not found (or not readable): helm decides, with --ignore-not-found or its own error.
+      const store = await session.store();
+      const history = await store.history(name, namespace);
+      const latest = history[history.length - 1];
+      const record = latest && latest.status !== 'uninstalled' ? await store.get(name, namespace, latest.version) : undefined;
+      if (!record) {
+        // Not found, or already uninstalled: helm decides (--ignore-not-found, purge, or its own error).
         const code = await session.helm.passthrough(['uninstall', name, ...flags]);
         if (code !== 0) return code;
         continue;
       }
+      const release = record.release as unknown as ReleaseJson;
       const prePlan = session.plan('pre-delete', release);
       const postPlan = session.plan('post-delete', release);
       if (session.dryRun) {
@@ -37,8 +42,19 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
         if (code !== 0) return code;
         continue;
       }
-      await session.runEvent(prePlan, release);
+      if (prePlan.hooks.length > 0) {
+        const keeper = await session.keeper(record);
+        keeper.setStatus('uninstalling', 'Deletion in progress (or silently failed)');
+        record.release.info.deleted = recordTime();
+        try {
+          await session.runEvent(prePlan, keeper, true);
+        } finally {
+          // Failed or interrupted: helm leaves the release uninstalling, with the hooks' last runs.
+          await keeper.flush().catch(() => undefined);
+        }
+      }
       const code = await session.helm.passthrough(['uninstall', name, ...flags, '--no-hooks']);
+      if (opts.signal.aborted) throw new InterruptedError(`helm uninstall ${name} was running`);
       if (code !== 0) {
         throw new HelmError(`helm uninstall ${name} failed (exit code ${code}); post-delete hooks were not run`, {
           exitCode: code,
@@ -46,7 +62,9 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
           stderr: '',
         });
       }
-      await session.runEvent(postPlan, release);
+      // helm runs post-delete hooks before it removes the records; here they are already removed (or
+      // uninstalled, with --keep-history), so their last runs are not recorded.
+      await session.runEvent(postPlan, undefined, true);
     }
     return 0;
   } finally {

@@ -129,11 +129,31 @@ export class HelmArgs {
     return this.tokens.filter((t) => t.type === 'flag').flatMap((t) => t.raw);
   }
 
+  /** The argv entries of the named flags only (with their values), in order. */
+  pick(...names: string[]): string[] {
+    return this.tokens.filter((t) => t.type === 'flag' && names.includes(t.name)).flatMap((t) => t.raw);
+  }
+
   /** A copy of argv without the named flags (and their values). */
   without(...names: string[]): string[] {
     return this.tokens
       .filter((t) => !(t.type === 'flag' && names.includes(t.name)))
       .flatMap((t) => t.raw);
+  }
+
+  /** helm will read standard input: `-f -` / `--values -`, or a --set-file value read from /dev/stdin. */
+  readsStdin(): boolean {
+    return this.tokens.some(
+      (t) =>
+        t.type === 'flag' &&
+        t.value !== undefined &&
+        ((t.name === 'values' && t.value.split(',').includes('-')) || (t.name === 'set-file' && /=(\/dev\/stdin|\/proc\/self\/fd\/0)(,|$)/.test(t.value))),
+    );
+  }
+
+  /** The values of a flag given several times (helm's --labels k=v,k2=v2 style), in order. */
+  values(name: string): string[] {
+    return this.tokens.flatMap((t) => (t.type === 'flag' && t.name === name && t.value !== undefined ? [t.value] : []));
   }
 
   /**

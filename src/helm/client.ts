@@ -3,7 +3,7 @@
  * failures wrapped in a HelmError that keeps helm's stderr and exit code.
  */
 import { execa } from 'execa';
-import { HelmError, PluginError } from '../errors.js';
+import { HelmError, InterruptedError, PluginError } from '../errors.js';
 import type { ReleaseJson } from '../hooks/parse.js';
 import { parseExact } from '../util/exact-json.js';
 import type { HelmSettings } from './env.js';
@@ -19,9 +19,26 @@ export interface HelmVersion {
 export class Helm {
   readonly settings: HelmSettings;
   private readonly log: (line: string) => void;
-  constructor(settings: HelmSettings, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
+  /**
+   * Ends helm's child processes on interruption: SIGTERM, which helm install/upgrade turn into a release
+   * marked failed ("context canceled"), then SIGKILL after 10 s.
+   */
+  private readonly signal: AbortSignal | undefined;
+  constructor(settings: HelmSettings, signal?: AbortSignal, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
     this.settings = settings;
+    this.signal = signal;
     this.log = log;
+  }
+
+  /** Standard input the user piped in (`-f -`, `--set-file k=/dev/stdin`), read once, given to each helm call. */
+  stdin: Buffer | undefined;
+
+  private inputOptions() {
+    return this.stdin === undefined ? {} : { input: this.stdin };
+  }
+
+  private killOptions() {
+    return this.signal ? { cancelSignal: this.signal, killSignal: 'SIGTERM' as const, forceKillAfterDelay: 10_000 } : {};
   }
 
   /** Runs helm and returns its stdout; throws HelmError (with stderr) when it fails. */
@@ -29,13 +46,14 @@ export class Helm {
     if (this.settings.debug) this.log(`[parallel-hooks] ${this.settings.bin} ${args.join(' ')}`);
     let result;
     try {
-      result = await execa(this.settings.bin, args, { reject: false, stdin: 'ignore', maxBuffer: 512 * 1024 * 1024 });
+      result = await execa(this.settings.bin, args, { reject: false, ...(this.stdin === undefined ? { stdin: 'ignore' as const } : this.inputOptions()), maxBuffer: 512 * 1024 * 1024, ...this.killOptions() });
     } catch (cause) {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, {
         cause,
         hint: 'Run the plugin through helm (helm parallel-hooks ...), or set HELM_BIN to the helm binary.',
       });
     }
+    if (result.isCanceled) throw new InterruptedError(`helm ${args[0]} was running`);
     if (result.failed) {
       const stderr = String(result.stderr ?? '').trim();
       throw new HelmError(`helm ${args[0]} failed${stderr ? `: ${lastLine(stderr)}` : ''}`, {
@@ -60,6 +78,14 @@ export class Helm {
    */
   async render(command: 'install' | 'upgrade', userArgs: readonly string[]): Promise<ReleaseJson> {
     return parseRelease(await this.capture([command, ...userArgs, '--dry-run=server', '-o', 'json']), command);
+  }
+
+  /**
+   * `helm show crds CHART` with the user's chart-locating flags: the CRDs of the chart's crds/ folders
+   * (its subcharts' included), which helm installs before rendering an install.
+   */
+  async showCrds(chartArgs: readonly string[]): Promise<string> {
+    return this.capture(['show', 'crds', ...chartArgs]);
   }
 
   /** `helm get metadata -o json`: revision, namespace, status and the chart's annotations. */
@@ -95,7 +121,7 @@ export class Helm {
   async passthrough(args: readonly string[]): Promise<number> {
     if (this.settings.debug) this.log(`[parallel-hooks] ${this.settings.bin} ${args.join(' ')}`);
     try {
-      const result = await execa(this.settings.bin, args, { stdio: 'inherit', reject: false });
+      const result = await execa(this.settings.bin, args, { ...(this.stdin === undefined ? { stdio: 'inherit' as const } : { ...this.inputOptions(), stdout: 'inherit' as const, stderr: 'inherit' as const }), reject: false, ...this.killOptions() });
       return result.exitCode ?? 1;
     } catch (cause) {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, { cause });

@@ -1,19 +1,12 @@
 /**
- * The cluster client: every API call the plugin makes goes through here (create, apply, delete, read, logs),
- * so requests are counted and errors are turned into messages a person can act on.
+ * The cluster client: every API call the plugin makes goes through here (discovery, create, apply, delete,
+ * read, lists, logs, helm's release records), so requests are counted, transient failures retried, and
+ * errors turned into messages a person can act on.
  */
-import {
-  ApiException,
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubernetesObject,
-  type V1APIResource,
-  type V1Pod,
-} from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
 import type { HookObject } from '../hooks/model.js';
+import { ApiError, KubeApi } from './api.js';
 import { type ApiStats, newStats } from './stats.js';
 
 export interface ObjectRef {
@@ -23,73 +16,125 @@ export interface ObjectRef {
   namespace: string;
 }
 
-/** Field manager for server-side apply of hooks under helm 4 (helm's own name for itself). */
-const FIELD_MANAGER = 'helm';
+/** What discovery says of a kind: its resource name (plural) and whether it lives in a namespace. */
+export interface KindInfo {
+  resource: string;
+  namespaced: boolean;
+}
+
+/** The cluster serves no such kind (its CRD is missing, or the apiVersion is wrong). */
+export class NoKindError extends PluginError {
+  constructor(
+    readonly apiVersion: string,
+    readonly kind: string,
+  ) {
+    super(`no matches for kind "${kind}" in version "${apiVersion}": ensure CRDs are installed first`, {
+      hint: 'Install the CRD that defines it, or check the apiVersion in the chart.',
+    });
+    this.name = 'NoKindError';
+  }
+}
+
+/** How long a single request keeps retrying a transient failure (API server restart, 5xx). */
+const RETRY_MS = 30_000;
 
 export class Cluster {
   readonly kc: KubeConfig;
   readonly stats: ApiStats = newStats();
-  private readonly objects: KubernetesObjectApi;
-  private readonly core: CoreV1Api;
+  readonly api: KubeApi;
+  /** The field manager helm's Kubernetes client uses. */
+  readonly fieldManager: string;
   private readonly user: string;
+  private readonly discovery = new Map<string, Promise<Map<string, KindInfo> | undefined>>();
 
-  constructor(kc: KubeConfig) {
+  constructor(kc: KubeConfig, opts: { impersonateGroups?: readonly string[]; fieldManager?: string } = {}) {
     this.kc = kc;
-    this.objects = KubernetesObjectApi.makeApiClient(kc);
-    this.core = kc.makeApiClient(CoreV1Api);
+    const groups = opts.impersonateGroups ?? [];
+    this.api = new KubeApi(kc, groups.length > 0 ? { 'Impersonate-Group': [...groups] } : {});
+    this.fieldManager = opts.fieldManager ?? 'helm';
     this.user = kc.getCurrentUser()?.name ?? 'the current user';
   }
 
-  /** Discovery (cached by the client per apiVersion): is this kind namespaced, and what is its resource? */
-  async resource(apiVersion: string, kind: string): Promise<V1APIResource> {
-    const lookup = (this.objects as unknown as {
-      resource(a: string, k: string): Promise<V1APIResource | undefined>;
-    }).resource.bind(this.objects);
-    let found: V1APIResource | undefined;
-    try {
-      found = await lookup(apiVersion, kind);
-    } catch (cause) {
-      throw this.explain(cause, `discover ${apiVersion} ${kind}`);
-    }
+  /** One request (counted; transient failures retried for a bounded time). */
+  async send<T>(req: Parameters<KubeApi['send']>[0]): Promise<T> {
+    this.stats.requests++;
+    return this.api.send<T>({ retryForMs: RETRY_MS, ...req });
+  }
+
+  /** Discovery of one apiVersion (cached): undefined when the cluster does not serve that group/version. */
+  private kinds(apiVersion: string): Promise<Map<string, KindInfo> | undefined> {
+    let found = this.discovery.get(apiVersion);
     if (!found) {
-      throw new PluginError(`the cluster does not serve ${kind} in ${apiVersion}`, {
-        hint: 'Install the CRD that defines it, or check the apiVersion in the chart.',
-      });
+      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      found = this.send<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>({ method: 'GET', path }).then(
+        (list) => {
+          const map = new Map<string, KindInfo>();
+          for (const r of list.resources ?? []) if (!r.name.includes('/')) map.set(r.kind, { resource: r.name, namespaced: r.namespaced });
+          return map;
+        },
+        (cause: unknown) => {
+          if (cause instanceof ApiError && cause.code === 404) return undefined;
+          this.discovery.delete(apiVersion);
+          throw this.explain(cause, `discover ${apiVersion}`);
+        },
+      );
+      this.discovery.set(apiVersion, found);
     }
     return found;
   }
 
+  /** Is this kind served, namespaced, and under which resource name? Throws NoKindError when it is not served. */
+  async kind(apiVersion: string, kind: string): Promise<KindInfo> {
+    const info = (await this.kinds(apiVersion))?.get(kind);
+    if (!info) throw new NoKindError(apiVersion, kind);
+    return info;
+  }
+
+  /** Forgets discovery (after CRDs were installed). */
+  forgetDiscovery(): void {
+    this.discovery.clear();
+  }
+
+  private async path(ref: { apiVersion: string; kind: string; namespace?: string | undefined; name?: string }): Promise<string> {
+    const info = await this.kind(ref.apiVersion, ref.kind);
+    const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+    const ns = info.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
+    return `${base}${ns}/${info.resource}${ref.name === undefined ? '' : `/${encodeURIComponent(ref.name)}`}`;
+  }
+
   /** The object as sent: namespace set for namespaced kinds only. */
   async prepare(obj: HookObject, namespace: string): Promise<HookObject> {
-    const res = await this.resource(obj.apiVersion, obj.kind);
+    const info = await this.kind(obj.apiVersion, obj.kind);
     const metadata = { ...obj.metadata };
-    if (res.namespaced) metadata.namespace = metadata.namespace || namespace;
+    if (info.namespaced) metadata.namespace = metadata.namespace || namespace;
     else delete metadata.namespace;
     return { ...obj, metadata };
   }
 
-  /** Creates the object (helm 3); an existing object is an error, as in helm. Returns the stored object. */
-  async create(obj: HookObject): Promise<KubernetesObject> {
-    this.stats.requests++;
+  /** Creates the object as helm 3 does (fieldManager helm, the server's default validation); 409 if it exists. */
+  async create(obj: HookObject, opts: { strict?: boolean } = {}): Promise<KubernetesObject> {
     try {
-      return await this.objects.create(obj as KubernetesObject);
+      return await this.send<KubernetesObject>({
+        method: 'POST',
+        path: await this.path({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace }),
+        query: { fieldManager: this.fieldManager, fieldValidation: opts.strict ? 'Strict' : undefined },
+        body: obj,
+      });
     } catch (cause) {
       throw this.explain(cause, `create ${obj.kind} ${obj.metadata.name}`);
     }
   }
 
-  /** Server-side apply (helm 4): an existing object is patched. */
+  /** Server-side apply as helm 4 does: fieldManager helm, strict validation, no forced conflicts. */
   async apply(obj: HookObject): Promise<KubernetesObject> {
-    this.stats.requests++;
     try {
-      return await this.objects.patch(
-        obj as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        false,
-        PatchStrategy.ServerSideApply,
-      );
+      return await this.send<KubernetesObject>({
+        method: 'PATCH',
+        path: await this.path({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }),
+        query: { fieldManager: this.fieldManager, fieldValidation: 'Strict', force: 'false' },
+        contentType: 'application/apply-patch+yaml',
+        body: obj,
+      });
     } catch (cause) {
       throw this.explain(cause, `apply ${obj.kind} ${obj.metadata.name}`);
     }
@@ -97,70 +142,85 @@ export class Cluster {
 
   /** Deletes with background propagation. Resolves false when the object did not exist. */
   async delete(ref: ObjectRef): Promise<boolean> {
-    this.stats.requests++;
     try {
-      await this.objects.delete(this.spec(ref), undefined, undefined, undefined, undefined, 'Background');
+      await this.send({ method: 'DELETE', path: await this.path(ref), body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
       return true;
     } catch (cause) {
-      if (cause instanceof ApiException && cause.code === 404) return false;
+      if (cause instanceof ApiError && cause.code === 404) return false;
       throw this.explain(cause, `delete ${ref.kind} ${ref.name}`);
     }
   }
 
-  /** True when the object exists. */
-  async exists(ref: ObjectRef): Promise<boolean> {
-    this.stats.requests++;
+  /** The object, or undefined when it does not exist. */
+  async get(ref: ObjectRef): Promise<KubernetesObject | undefined> {
     try {
-      await this.objects.read(this.spec(ref));
-      return true;
+      return await this.send<KubernetesObject>({ method: 'GET', path: await this.path(ref) });
     } catch (cause) {
-      if (cause instanceof ApiException && cause.code === 404) return false;
+      if (cause instanceof ApiError && cause.code === 404) return undefined;
       throw this.explain(cause, `read ${ref.kind} ${ref.name}`);
+    }
+  }
+
+  /** Objects of a kind in a namespace (or cluster-wide for cluster-scoped kinds), with an optional label selector. */
+  async list<T = KubernetesObject>(ref: { apiVersion: string; kind: string; namespace: string }, labelSelector?: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
+    try {
+      return await this.send({ method: 'GET', path: await this.path(ref), query: { labelSelector } });
+    } catch (cause) {
+      throw this.explain(cause, `list ${ref.kind} in ${ref.namespace}`);
+    }
+  }
+
+  /** Replaces an object (PUT). */
+  async replace(obj: KubernetesObject & { metadata: { name: string; namespace?: string } }): Promise<KubernetesObject> {
+    const ref = { apiVersion: obj.apiVersion as string, kind: obj.kind as string, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
+    try {
+      return await this.send({ method: 'PUT', path: await this.path(ref), query: { fieldManager: this.fieldManager }, body: obj });
+    } catch (cause) {
+      throw this.explain(cause, `update ${ref.kind} ${ref.name}`);
     }
   }
 
   /** Creates a namespace as `helm --create-namespace` does (label name=<ns>); an existing one is fine. */
   async ensureNamespace(name: string): Promise<void> {
-    this.stats.requests++;
     try {
-      await this.core.createNamespace({ body: { metadata: { name, labels: { name } } } });
+      await this.send({ method: 'POST', path: '/api/v1/namespaces', query: { fieldManager: this.fieldManager }, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { name } } } });
     } catch (cause) {
-      if (cause instanceof ApiException && cause.code === 409) return;
+      if (cause instanceof ApiError && cause.code === 409) return;
       throw this.explain(cause, `create namespace ${name}`);
     }
   }
 
   async listPods(namespace: string, selector: { labelSelector?: string; fieldSelector?: string }): Promise<V1Pod[]> {
-    this.stats.requests++;
     try {
-      return (await this.core.listNamespacedPod({ namespace, ...selector })).items;
+      const res = await this.send<{ items: V1Pod[] }>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, query: selector });
+      return res.items;
     } catch (cause) {
       throw this.explain(cause, `list pods in ${namespace}`);
     }
   }
 
   async podLog(namespace: string, pod: string, container: string): Promise<string> {
-    this.stats.requests++;
     try {
-      return await this.core.readNamespacedPodLog({ namespace, name: pod, container });
+      return await this.send<string>({
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+        query: { container },
+        text: true,
+      });
     } catch (cause) {
       throw this.explain(cause, `read logs of pod ${pod} container ${container}`);
     }
   }
 
-  private spec(ref: ObjectRef): KubernetesObject & { metadata: { name: string; namespace: string } } {
-    return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
-  }
-
   /** Turns an API failure into what failed, why, and what to do. */
   explain(cause: unknown, action: string): PluginError {
     if (cause instanceof PluginError) return cause;
-    if (cause instanceof ApiException) {
-      const body = parseStatus(cause.body);
+    if (cause instanceof ApiError) {
+      const body = cause.status?.message;
       if (cause.code === 403) {
         return new PluginError(`RBAC: ${action} forbidden for ${this.user}${body ? `: ${body}` : ''}`, {
           cause,
-          hint: 'Ask for the Role that lets you manage the chart\'s hook kinds in this namespace.',
+          hint: "Ask for the Role that lets you manage the chart's hook kinds in this namespace.",
         });
       }
       if (cause.code === 401) {
@@ -174,17 +234,15 @@ export class Cluster {
     const msg = cause instanceof Error ? cause.message : String(cause);
     return new PluginError(`cannot ${action}: ${msg}`, {
       cause,
-      hint: `Check that the cluster ${this.kc.getCurrentCluster()?.server ?? ''} is reachable.`,
+      hint: `Check that the cluster ${this.api.server.origin} is reachable.`,
     });
   }
 }
 
-function parseStatus(body: unknown): string | undefined {
-  if (!body) return undefined;
-  try {
-    const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string };
-    return status.message;
-  } catch {
-    return typeof body === 'string' ? body.slice(0, 300) : undefined;
-  }
+/** The API server's own message for a failed request (helm prints the same Status message). */
+export function apiMessage(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error && !(e instanceof ApiError) && e.cause !== undefined) e = e.cause;
+  if (e instanceof ApiError) return e.status?.message ?? e.message;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { KubeConfig, type Cluster } from '@kubernetes/client-node';
+import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
 import type { HelmSettings } from '../helm/env.js';
+import { kubeconfigFiles } from './kubeconfig-files.js';
 
 export function kubeConfigFor(settings: HelmSettings): KubeConfig {
   return reuseConnections(load(settings));
@@ -34,11 +35,41 @@ function reuseConnections(kc: KubeConfig): KubeConfig {
   return kc;
 }
 
-function load(settings: HelmSettings): KubeConfig {
+/** KUBECONFIG's files merged as client-go merges them (see kubeconfig-files.ts); else client-node's default. */
+function loadFiles(settings: HelmSettings): KubeConfig {
   const kc = new KubeConfig();
-  try {
+  if (!settings.kubeconfig) {
     kc.loadFromDefault();
+    return kc;
+  }
+  const files = kubeconfigFiles(settings.kubeconfig);
+  if (files.length === 0) {
+    throw new PluginError(`none of the kubeconfig files in KUBECONFIG exists: ${settings.kubeconfig}`, {
+      hint: 'Pass --kubeconfig to helm, or set KUBECONFIG, as for any helm command.',
+    });
+  }
+  const clusters = new Map<string, Cluster>();
+  const users = new Map<string, User>();
+  const contexts = new Map<string, Context>();
+  let currentContext = '';
+  for (const file of files) {
+    const one = new KubeConfig();
+    one.loadFromFile(file); // relative certificate paths become absolute, from this file's folder
+    if (!currentContext && one.currentContext) currentContext = one.currentContext;
+    for (const c of one.clusters) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of one.users) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of one.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
+  }
+  kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  return kc;
+}
+
+function load(settings: HelmSettings): KubeConfig {
+  let kc: KubeConfig;
+  try {
+    kc = loadFiles(settings);
   } catch (cause) {
+    if (cause instanceof PluginError) throw cause;
     throw new PluginError(`cannot read the kubeconfig${settings.kubeconfig ? ` ${settings.kubeconfig}` : ''}`, {
       cause,
       hint: 'Pass --kubeconfig to helm, or set KUBECONFIG, as for any helm command.',
@@ -51,11 +82,6 @@ function load(settings: HelmSettings): KubeConfig {
       });
     }
     kc.setCurrentContext(settings.kubeContext);
-  }
-  if (settings.kubeAsGroups.length > 0) {
-    throw new PluginError('--kube-as-group is not supported by helm-parallel-hooks yet', {
-      hint: 'Run without --kube-as-group, or use plain helm for this command.',
-    });
   }
   const overrides =
     settings.kubeApiServer || settings.kubeToken || settings.kubeCaFile || settings.kubeInsecureSkipTlsVerify ||

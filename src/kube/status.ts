@@ -1,7 +1,8 @@
 /** Pure readers of Job and Pod status: when is a hook done, and why did it fail. */
 import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 
-export type Outcome = { ok: true } | { ok: false; reason: string };
+/** A finished Job or Pod; a failed Job also names its Failed condition's reason (helm prints it). */
+export type Outcome = { ok: true } | { ok: false; reason: string; conditionReason?: string };
 
 /** Job: done at condition Complete=True, failed at Failed=True (as helm's watcher). */
 export function jobOutcome(obj: KubernetesObject): Outcome | undefined {
@@ -9,7 +10,7 @@ export function jobOutcome(obj: KubernetesObject): Outcome | undefined {
   for (const c of conditions) {
     if (c.type === 'Complete' && c.status === 'True') return { ok: true };
     if (c.type === 'Failed' && c.status === 'True') {
-      return { ok: false, reason: `job failed: ${c.reason ?? 'Failed'}${c.message ? ` (${c.message})` : ''}` };
+      return { ok: false, reason: `job failed: ${c.reason ?? 'Failed'}${c.message ? ` (${c.message})` : ''}`, conditionReason: c.reason ?? '' };
     }
   }
   return undefined;

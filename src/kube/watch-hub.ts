@@ -22,12 +22,14 @@ const RECONNECT_DELAY_MS = 500;
  * What waiters read of an object: identity and status. The cache keeps only that, not the spec or
  * managedFields, so hundreds of Jobs (old and re-created ones) stay cheap in memory.
  */
-function slim(obj: KubernetesObject & { status?: unknown }): KubernetesObject {
+function slim(obj: KubernetesObject & { status?: unknown; spec?: { completions?: number } }): KubernetesObject {
   const m = obj.metadata ?? {};
   return {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, deletionTimestamp: m.deletionTimestamp },
+    // A Job's completions: helm 4 words a failure "failed: <failed>/<completions>".
+    ...(obj.spec?.completions !== undefined ? { spec: { completions: obj.spec.completions } } : {}),
     status: obj.status,
   } as KubernetesObject;
 }
@@ -205,13 +207,14 @@ export class WatchHub {
     return new Promise<T>((resolve, reject) => {
       let remove: () => void = () => undefined;
       const finish = (fn: () => void) => {
-        clearTimeout(timer);
+        if (timer !== undefined) clearTimeout(timer);
         opts.signal?.removeEventListener('abort', aborted);
         remove();
         fn();
       };
       const aborted = () => finish(() => reject(opts.onAbort()));
-      const timer = setTimeout(() => finish(() => reject(opts.onTimeout())), opts.timeoutMs);
+      // An infinite limit (helm 3 with --timeout 0) sets no timer at all.
+      const timer = Number.isFinite(opts.timeoutMs) ? setTimeout(() => finish(() => reject(opts.onTimeout())), opts.timeoutMs) : undefined;
       if (opts.signal?.aborted) return aborted();
       opts.signal?.addEventListener('abort', aborted, { once: true });
       remove = w.add(name, {

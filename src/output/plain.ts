@@ -33,4 +33,5 @@ export class PlainReporter implements Reporter {
   note(text: string): void {
     this.line(text);
   }
+  stop(): void {}
 }

@@ -13,6 +13,8 @@ export interface Reporter {
   eventFinished(summary: EventSummary): void;
   /** A one-line remark (warnings, skipped steps). */
   note(line: string): void;
+  /** Ends anything still drawing (a spinner and its timer): on a signal, and when the command ends. */
+  stop(): void;
 }
 
 export type OutputMode = 'plain' | 'spinner';

@@ -23,7 +23,7 @@ export class SpinnerReporter implements Reporter {
     this.plan = plan;
     this.started = Date.now();
     this.running = this.done = this.failed = 0;
-    this.spinner = ora({ stream: process.stderr, text: this.text() }).start();
+    this.spinner = ora({ stream: process.stderr, text: this.text(), discardStdin: false }).start();
     this.ticker = setInterval(() => this.refresh(), 250);
   }
   hookStarted(hook: Hook): void {
@@ -54,6 +54,12 @@ export class SpinnerReporter implements Reporter {
   note(line: string): void {
     this.persist('warn', line);
   }
+  stop(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.spinner?.stop();
+    this.spinner = undefined;
+  }
 
   private persist(kind: 'fail' | 'warn', text: string): void {
     if (!this.spinner) {
@@ -62,7 +68,7 @@ export class SpinnerReporter implements Reporter {
     }
     const keep = this.spinner.text;
     this.spinner[kind](text);
-    this.spinner = ora({ stream: process.stderr, text: keep }).start();
+    this.spinner = ora({ stream: process.stderr, text: keep, discardStdin: false }).start();
   }
 
   private text(): string {

@@ -5,7 +5,8 @@
  * failure rules apply to the whole event. On success helm's clean-up runs in reverse order.
  */
 import pMap from 'p-map';
-import { HookFailureError } from '../errors.js';
+import { HookFailureError, InterruptedError } from '../errors.js';
+import { apiMessage } from '../kube/cluster.js';
 import { type Hook, effectiveDeletePolicies, hookLabel } from '../hooks/model.js';
 import type { EventPlan, Step } from '../hooks/plan.js';
 import { compareKinds } from '../hooks/kind-order.js';
@@ -31,7 +32,7 @@ export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventS
   let failed = false;
   const run = async (hook: Hook): Promise<void> => {
     if (failed) return; // start nothing new after a failure
-    const result = await runHook(hook, ctx);
+    const result = await runHook(hook, plan.event, ctx);
     results.push(result);
     if (!result.ok) failed = true;
   };
@@ -57,16 +58,31 @@ export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventS
   };
 
   if (failed) {
-    await cleanUpAfterFailure(plan, results, ctx);
+    const failures = orderOf(plan, results.filter((r) => !r.ok));
+    // helm stops at its first failure (in its order) and reports that hook's error.
+    let helmMessage = failures[0]?.helmError ?? failures[0]?.reason ?? 'failed';
+    const cleanupError = await cleanUpAfterFailure(plan, results, ctx);
+    if (cleanupError) helmMessage = cleanupError;
     summary.wallMs = Date.now() - started;
     ctx.reporter.eventFinished(summary);
     throw new HookFailureError(
       plan.event,
-      orderOf(plan, results.filter((r) => !r.ok)).map((r) => `${hookLabel(r.hook)}: ${r.reason ?? 'failed'}`),
+      failures.map((r) => `${hookLabel(r.hook)}: ${r.reason ?? 'failed'}`),
       summary.notStarted > 0 ? `${summary.notStarted} later hook(s) of ${plan.event} were not started.` : undefined,
+      helmMessage,
     );
   }
-  await cleanUpAfterSuccess(plan, ctx);
+  try {
+    await cleanUpAfterSuccess(plan, ctx);
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    // helm: a failed hook-succeeded deletion fails the event (and so the release), with the delete's error.
+    const message = error instanceof Error ? error.message : String(error);
+    summary.wallMs = Date.now() - started;
+    summary.failed = 1;
+    ctx.reporter.eventFinished(summary);
+    throw new HookFailureError(plan.event, [`hook-succeeded clean-up: ${message}`], undefined, apiMessage(error));
+  }
   summary.wallMs = Date.now() - started;
   ctx.reporter.eventFinished(summary);
   return summary;
@@ -93,21 +109,31 @@ function orderOf(plan: EventPlan, results: HookResult[]): HookResult[] {
 }
 
 /**
- * helm's rules for a failed event, applied to every failed hook: print its logs (hook-failed output policy),
- * delete it (hook-failed delete policy); a hook that failed before it existed gets neither. Then helm >= 3.19
- * and 4 delete the event's succeeded hooks that have hook-succeeded.
+ * helm's rules for a failed event, for every hook that failed while waited for: print its logs (hook-failed
+ * output policy), delete it (hook-failed delete policy). Then helm >= 3.19 and 4 delete the event's succeeded
+ * hooks that have hook-succeeded, in order. A hook that failed before it was waited for (at build, delete or
+ * create) gets none of this: helm returns at once. Returns the error of that last clean-up, which helm
+ * reports instead of the hook's own.
  */
-async function cleanUpAfterFailure(plan: EventPlan, results: HookResult[], ctx: RunContext): Promise<void> {
+async function cleanUpAfterFailure(plan: EventPlan, results: HookResult[], ctx: RunContext): Promise<string | undefined> {
   const ordered = orderOf(plan, results);
-  for (const r of ordered.filter((r) => !r.ok && r.stage === 'wait')) {
+  const waitFailures = ordered.filter((r) => !r.ok && r.stage === 'wait');
+  for (const r of waitFailures) {
     await printHookLogs(r.hook, 'hook-failed', ctx);
     if (effectiveDeletePolicies(r.hook).includes('hook-failed')) await tryDelete(r.hook, ctx);
   }
-  if (ctx.flavour.deleteSucceededOnFailure) {
-    for (const r of ordered.filter((r) => r.ok)) {
-      if (effectiveDeletePolicies(r.hook).includes('hook-succeeded')) await tryDelete(r.hook, ctx);
+  if (waitFailures.length === 0 || !ctx.flavour.deleteSucceededOnFailure) return undefined;
+  for (const r of ordered.filter((r) => r.ok)) {
+    if (!effectiveDeletePolicies(r.hook).includes('hook-succeeded')) continue;
+    try {
+      await deleteHook(r.hook, ctx);
+    } catch (error) {
+      if (error instanceof InterruptedError) throw error;
+      ctx.reporter.note(`could not delete ${hookLabel(r.hook)}: ${error instanceof Error ? error.message : String(error)}`);
+      return apiMessage(error);
     }
   }
+  return undefined;
 }
 
 async function tryDelete(hook: Hook, ctx: RunContext): Promise<void> {

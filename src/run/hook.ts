@@ -1,22 +1,32 @@
 /**
- * Runs one hook exactly as helm does (HELM-HOOKS.md section 3): before-hook-creation delete and wait until
- * gone, create (helm 3) or server-side apply (helm 4), then wait: Jobs and Pods until done or failed, bounded
- * by --timeout; every other kind is done once it exists.
+ * Runs one hook exactly as the running helm release does: before-hook-creation delete (and, per version,
+ * wait until gone), create (helm 3) or server-side apply (helm 4), then wait: Jobs and Pods until done or
+ * failed, bounded by --timeout as that version bounds it; every other kind is done once it exists.
+ *
+ * Each failure carries two texts: `helmError`, helm's own wording (what the release description records),
+ * and `reason`, the plugin's fuller explanation for the person reading the output.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { InterruptedError, PluginError } from '../errors.js';
-import { type Hook, effectiveDeletePolicies, isWaitedKind } from '../hooks/model.js';
-import type { ObjectRef } from '../kube/cluster.js';
-import { describeContainers, jobOutcome, podOutcome, type Outcome } from '../kube/status.js';
+import { type Hook, effectiveDeletePolicies, hookLabel, isWaitedKind } from '../hooks/model.js';
+import { NoKindError, type ObjectRef, apiMessage } from '../kube/cluster.js';
+import { describeContainers, jobOutcome, podOutcome } from '../kube/status.js';
 import { formatDuration } from '../util/duration.js';
-import type { RunContext } from './context.js';
+import { type RunContext, hookWaitMs } from './context.js';
+import { createFailureText, noMatchText, type WaitFailure, waitFailureText } from './helm-errors.js';
 
 export interface HookResult {
   hook: Hook;
   ok: boolean;
-  /** Where it failed: creating it (helm applies no failure policy then) or waiting for it. */
-  stage?: 'delete' | 'create' | 'wait';
+  /**
+   * Where it failed: building or deleting before creation, creating (helm applies no failure policy then), or
+   * waiting (hook-failed policies and, per version, the clean-up of succeeded hooks apply).
+   */
+  stage?: 'build' | 'delete' | 'create' | 'wait';
+  /** The plugin's explanation (condition, exit codes, pod states). */
   reason?: string;
+  /** helm's own error text for this failure. */
+  helmError?: string;
   startedAt: number;
   endedAt: number;
 }
@@ -25,82 +35,145 @@ export function refOf(hook: Hook): ObjectRef {
   return { apiVersion: hook.apiVersion, kind: hook.kind, name: hook.name, namespace: hook.namespace };
 }
 
-export async function runHook(hook: Hook, ctx: RunContext): Promise<HookResult> {
+class HookFailed extends Error {
+  constructor(
+    readonly stage: NonNullable<HookResult['stage']>,
+    readonly helmError: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export async function runHook(hook: Hook, event: string, ctx: RunContext): Promise<HookResult> {
   const startedAt = Date.now();
   ctx.reporter.hookStarted(hook);
-  let stage: HookResult['stage'] = 'delete';
   try {
-    if (effectiveDeletePolicies(hook).includes('before-hook-creation')) await deleteHook(hook, ctx);
-    stage = 'create';
-    const body = await ctx.cluster.prepare(hook.object, hook.namespace);
-    const stored = ctx.flavour.applyHooks ? await ctx.cluster.apply(body) : await ctx.cluster.create(body);
-    stage = 'wait';
-    if (isWaitedKind(hook.kind)) {
-      const outcome = await waitForOutcome(hook, stored.metadata?.uid, ctx);
-      if (!outcome.ok) return finish(ctx, { hook, ok: false, stage, reason: await explainFailure(hook, outcome.reason, ctx), startedAt, endedAt: Date.now() });
+    await checkKind(hook, event, ctx);
+    if (effectiveDeletePolicies(hook).includes('before-hook-creation')) await deleteHook(hook, ctx, 'delete');
+    ctx.onHookStarted?.(hook, Date.now());
+    let stored: KubernetesObject;
+    try {
+      const body = await ctx.cluster.prepare(hook.object, hook.namespace);
+      stored = ctx.flavour.applyHooks ? await ctx.cluster.apply(body) : await ctx.cluster.create(body);
+    } catch (error) {
+      if (error instanceof InterruptedError) throw error;
+      const message = apiMessage(error);
+      throw new HookFailed('create', createFailureText(ctx.flavour, event, hook, message), errorText(error));
     }
+    if (isWaitedKind(hook.kind)) await waitForOutcome(hook, stored.metadata?.uid, ctx);
     return finish(ctx, { hook, ok: true, startedAt, endedAt: Date.now() });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    return finish(ctx, { hook, ok: false, stage, reason, startedAt, endedAt: Date.now() });
+    if (error instanceof HookFailed) {
+      return finish(ctx, { hook, ok: false, stage: error.stage, reason: error.reason, helmError: error.helmError, startedAt, endedAt: Date.now() });
+    }
+    const reason = errorText(error);
+    return finish(ctx, { hook, ok: false, stage: 'create', reason, helmError: reason, startedAt, endedAt: Date.now() });
   }
 }
 
 function finish(ctx: RunContext, result: HookResult): HookResult {
   ctx.reporter.hookFinished(result);
+  ctx.onHookFinished?.(result);
   return result;
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** helm cannot even build an object whose kind the cluster does not serve: it fails before any delete. */
+async function checkKind(hook: Hook, event: string, ctx: RunContext): Promise<void> {
+  try {
+    const info = await ctx.cluster.kind(hook.apiVersion, hook.kind);
+    if (!info.namespaced) hook.clusterScoped = true;
+  } catch (error) {
+    if (!(error instanceof NoKindError)) throw error;
+    const forDelete = effectiveDeletePolicies(hook).includes('before-hook-creation');
+    throw new HookFailed('build', noMatchText(hook, forDelete, event), `${hookLabel(hook)}: ${error.message}`);
+  }
+}
+
 /**
- * Deletes a hook's object (background propagation) and waits until it is gone, bounded by --timeout.
+ * Deletes a hook's object (background propagation) and, as the helm version does, waits until it is gone.
  * CustomResourceDefinitions are never deleted by hook policies.
  */
-export async function deleteHook(hook: Hook, ctx: RunContext): Promise<void> {
+export async function deleteHook(hook: Hook, ctx: RunContext, stage: 'delete' | 'cleanup' = 'cleanup'): Promise<void> {
   if (hook.kind === 'CustomResourceDefinition') return;
   const ref = refOf(hook);
   if (ctx.signal.aborted) throw new InterruptedError(`deleting ${hook.kind}/${hook.name}`);
-  const existed = await ctx.cluster.delete(ref);
-  if (!existed) return;
+  let existed: boolean;
+  try {
+    existed = await ctx.cluster.delete(ref);
+  } catch (error) {
+    if (stage === 'delete') throw new HookFailed('delete', apiMessage(error), errorText(error));
+    throw error;
+  }
+  if (!existed || ctx.flavour.deleteWait === 'none') return;
+  const limitMs = ctx.flavour.deleteWait === 'poll' ? ctx.timeoutMs : ctx.timeoutMs === 0 ? 30_000 : ctx.timeoutMs < 0 ? Number.POSITIVE_INFINITY : ctx.timeoutMs;
+  const timedOut = () => {
+    const text = `timed out after ${formatDuration(Math.max(0, limitMs))} waiting for ${hookLabel(hook)} to be deleted`;
+    return stage === 'delete' ? new HookFailed('delete', 'context deadline exceeded', text) : new PluginError(text);
+  };
   if (isWaitedKind(hook.kind)) {
     await ctx.hub.until(hook.namespace, hook.kind as 'Job' | 'Pod', hook.name, (obj) => (obj === undefined ? true : undefined), {
-      timeoutMs: ctx.timeoutMs,
+      timeoutMs: limitMs > 0 ? limitMs : 1,
       signal: ctx.signal,
-      onTimeout: () => new PluginError(`timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${hook.kind}/${hook.name} to be deleted`),
+      onTimeout: timedOut,
       onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name} to be deleted`),
     });
     return;
   }
-  const deadline = Date.now() + ctx.timeoutMs;
-  while (await ctx.cluster.exists(ref)) {
+  const deadline = Date.now() + limitMs;
+  while ((await ctx.cluster.get(ref)) !== undefined) {
     if (ctx.signal.aborted) throw new InterruptedError(`waiting for ${hook.kind}/${hook.name} to be deleted`);
-    if (Date.now() > deadline) {
-      throw new PluginError(`timed out after ${formatDuration(ctx.timeoutMs)} waiting for ${hook.kind}/${hook.name} to be deleted`);
-    }
+    if (Date.now() >= deadline) throw timedOut();
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunContext): Promise<Outcome> {
+/** Waits for a Job or Pod to finish, with the version's waiter semantics; throws HookFailed on failure. */
+async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunContext): Promise<void> {
   const read = hook.kind === 'Job' ? jobOutcome : podOutcome;
-  return ctx.hub.until(
+  const limitMs = hookWaitMs(ctx);
+  let lastSeen: KubernetesObject | undefined;
+  let wasDeleted = false;
+  const outcome = await ctx.hub.until(
     hook.namespace,
     hook.kind as 'Job' | 'Pod',
     hook.name,
-    (obj: KubernetesObject | undefined, deleted: boolean): Outcome | undefined => {
-      if (!obj || (uid && obj.metadata?.uid !== uid)) return undefined;
-      // helm 3: the object being deleted while watched counts as done.
-      if (deleted) return { ok: true };
+    (obj: KubernetesObject | undefined, deleted: boolean) => {
+      if (!obj) return undefined;
+      if (uid && obj.metadata?.uid !== uid) return undefined;
+      if (deleted) {
+        wasDeleted = true;
+        // helm 3 (and helm 4's legacy waiter): deleted while watched counts as done; kstatus keeps waiting.
+        return ctx.flavour.waiter === 'watch' ? { ok: true as const } : undefined;
+      }
+      lastSeen = obj;
       return read(obj);
     },
     {
-      timeoutMs: ctx.timeoutMs,
+      timeoutMs: limitMs,
       signal: ctx.signal,
-      onTimeout: () =>
-        new PluginError(`timed out waiting for the condition (${hook.kind} not done after --timeout ${formatDuration(ctx.timeoutMs)})`),
+      onTimeout: () => {
+        const failure: WaitFailure = wasDeleted
+          ? { type: 'timeout', status: 'NotFound', message: 'Resource not found' }
+          : { type: 'timeout', status: 'InProgress', message: hook.kind === 'Job' ? 'Job in progress' : 'Pod in progress' };
+        const why = wasDeleted ? `${hook.kind} was deleted while waited for` : `${hook.kind} not done`;
+        return new HookFailed('wait', waitFailureText(ctx.flavour, hook, failure), `timed out waiting for the condition (${why} after --timeout ${formatDuration(limitMs)})`);
+      },
       onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name}`),
     },
   );
+  if (outcome.ok) return;
+  const job = lastSeen as { status?: { failed?: number }; spec?: { completions?: number } } | undefined;
+  const failure: WaitFailure =
+    hook.kind === 'Job'
+      ? { type: 'job-failed', reason: outcome.conditionReason ?? 'Failed', failed: job?.status?.failed ?? 0, completions: job?.spec?.completions ?? 1 }
+      : { type: 'pod-failed' };
+  throw new HookFailed('wait', waitFailureText(ctx.flavour, hook, failure), await explainFailure(hook, outcome.reason, ctx));
 }
 
 /** Adds what the pods say (exit code, reason) to a failed Job's condition message. */

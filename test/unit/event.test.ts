@@ -141,10 +141,11 @@ class World {
       this.notify(key, old);
       return true;
     },
-    exists: async (ref: ObjectRef): Promise<boolean> => {
+    get: async (ref: ObjectRef): Promise<KubernetesObject | undefined> => {
       await Promise.resolve();
-      return this.objects.has(World.key(ref.kind, ref.namespace, ref.name));
+      return this.objects.get(World.key(ref.kind, ref.namespace, ref.name));
     },
+    kind: async (_apiVersion: string, kind: string) => ({ resource: `${kind.toLowerCase()}s`, namespaced: true }),
     listPods: async (namespace: string, selector: { labelSelector?: string; fieldSelector?: string }): Promise<V1Pod[]> => {
       const name = (selector.labelSelector ?? selector.fieldSelector ?? '').split('=')[1] ?? '';
       this.record('listPods', name);
@@ -226,13 +227,14 @@ class World {
       this.record('eventFinished', '');
     },
     note: (line: string) => this.record('note', '', { detail: line }),
+    stop: () => undefined,
   };
 
   ctx(flavour: Partial<HelmFlavour> = {}, timeoutMs = 5000): RunContext {
     return {
       cluster: this.cluster as unknown as Cluster,
       hub: this.hub as unknown as WatchHub,
-      flavour: { applyHooks: false, deleteSucceededOnFailure: true, ...flavour },
+      flavour: { applyHooks: false, deleteSucceededOnFailure: true, deleteWait: 'poll', waiter: 'watch', messages: 3, ...flavour },
       timeoutMs,
       signal: new AbortController().signal,
       reporter: this.reporter,
