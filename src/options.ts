@@ -2,7 +2,9 @@
  * The plugin's own options, taken out of argv; everything else goes to helm verbatim, in order, in both
  * `--flag v` and `--flag=v` forms. Each option has an environment variable (shown in --help).
  */
+import yargs from 'yargs';
 import { UsageError } from './errors.js';
+import { tokenize } from './helm/args.js';
 import type { OutputMode } from './output/reporter.js';
 
 export const COMMAND_ALIASES: Record<string, 'install' | 'upgrade' | 'rollback' | 'uninstall'> = {
@@ -28,48 +30,73 @@ export interface ParsedArgv {
   helmArgs: string[];
 }
 
-const OWN_FLAGS = new Set(['hook-parallelism', 'hook-output']);
-
+/**
+ * One parser: yargs takes the plugin's own options out of argv (both `--flag v` and `--flag=v`, anywhere,
+ * before or after the command word) and passes every other argument through verbatim and in order; helm's
+ * own argument model (helm/args.ts, which knows helm's value flags) then finds the command word, so a helm
+ * flag with a value may stand before it (`--timeout 60s upgrade ...`).
+ */
 export function parseArgv(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgv {
-  const own: Record<string, string> = {};
-  const helmArgs: string[] = [];
+  const parsed = yargs([...argv])
+    .parserConfiguration({
+      'unknown-options-as-args': true,
+      'short-option-groups': false,
+      'camel-case-expansion': false,
+      'dot-notation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'boolean-negation': false,
+      'halt-at-non-option': false,
+      'populate--': true,
+      'greedy-arrays': false,
+      'duplicate-arguments-array': false,
+      'strip-aliased': true,
+      'strip-dashed': true,
+    })
+    .option('hook-parallelism', { type: 'string' })
+    .option('hook-output', { type: 'string' })
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .strict(false)
+    .parseSync();
+  const rest = (parsed._ as Array<string | number>).map(String);
+  const afterDashes = ((parsed as Record<string, unknown>)['--'] as string[] | undefined) ?? [];
+  const own = (name: string): string | undefined => {
+    const v = (parsed as Record<string, unknown>)[name];
+    if (v === undefined) return undefined;
+    const last = Array.isArray(v) ? v[v.length - 1] : v;
+    if (last === '' && argv.at(-1) === `--${name}`) throw new UsageError(`--${name} needs a value`);
+    return String(last);
+  };
+
   let help = false;
   let version = false;
   let commandWord: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      helmArgs.push(...argv.slice(i));
-      break;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (m && OWN_FLAGS.has(m[1] as string)) {
-      const name = m[1] as string;
-      const value = m[2] ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      own[name] = value;
-      continue;
-    }
-    if (arg === '--help' || arg === '-h') {
+  const helmArgs: string[] = [];
+  for (const token of tokenize(rest)) {
+    if (token.type === 'flag' && token.name === 'help' && token.value === undefined) {
       help = true;
       continue;
     }
-    if (commandWord === undefined && !arg.startsWith('-')) {
-      commandWord = arg;
+    if (commandWord === undefined && token.type === 'positional') {
+      commandWord = token.value;
       continue;
     }
-    if (commandWord === undefined && arg === '--version') {
+    if (commandWord === undefined && token.type === 'flag' && token.name === 'version' && token.value === undefined) {
       version = true;
       continue;
     }
-    helmArgs.push(arg);
+    helmArgs.push(...token.raw);
   }
+  if (afterDashes.length > 0 || argv.includes('--')) helmArgs.push('--', ...afterDashes);
+  const parallelism = own('hook-parallelism');
   return {
     commandWord,
     help,
     version,
-    parallelism: parseParallelism(own['hook-parallelism'] ?? env[ENV_PARALLELISM], own['hook-parallelism'] !== undefined),
-    output: parseOutput(own['hook-output'] ?? env[ENV_OUTPUT]),
+    parallelism: parseParallelism(parallelism ?? env[ENV_PARALLELISM], parallelism !== undefined),
+    output: parseOutput(own('hook-output') ?? env[ENV_OUTPUT]),
     helmArgs,
   };
 }

@@ -136,3 +136,13 @@ test('resolveOutput: a spinner only for a terminal that wants one', () => {
 });
 
 test.run();
+
+test('a helm flag with a value may stand before the command word (yargs passes it through; helm\'s model finds the word)', () => {
+  const p = parseArgv(['--timeout', '60s', 'upgrade', 'r', 'c', '-nprod', '--hook-parallelism', '8'], {});
+  assert.is(p.commandWord, 'upgrade');
+  assert.equal(p.helmArgs, ['--timeout', '60s', 'r', 'c', '-nprod']);
+  assert.is(p.parallelism, 8);
+  const q = parseArgv(['-nprod', '--kube-context=x', 'rollback', 'r', '2'], {});
+  assert.is(q.commandWord, 'rollback');
+  assert.equal(q.helmArgs, ['-nprod', '--kube-context=x', 'r', '2']);
+});

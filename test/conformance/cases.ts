@@ -1,0 +1,287 @@
+/**
+ * The conformance cases, as data: a chart (test/conformance/charts, or the values-driven e2e chart), the
+ * commands in order, and what may differ. Each case runs three times per helm release, in its own
+ * namespace each: plain helm, the plugin at --hook-parallelism 1 and at 8; run.ts compares them.
+ *
+ * In step arguments: REL is the release name, NS the run's namespace, OTHER a second namespace of the run,
+ * CHART the case's chart (a copy, with __RUN__ replaced by the run's token), E2ECHART the e2e test chart.
+ */
+import { kube } from '../e2e/harness.js';
+import type { Kinds } from './snapshot.js';
+
+export interface RunContext {
+  ns: string;
+  other: string;
+  token: string;
+  release: string;
+  /** Runs helm (plain) with the run's home and environment; for setting things up and checking. */
+  helm(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+
+export interface Step {
+  args: string[];
+  /**
+   * Flags the plugin run puts before the command word (`helm parallel-hooks --timeout 60s upgrade ...`);
+   * plain helm gets them after it, where helm takes them.
+   */
+  flagsFirst?: string[];
+  stdin?: string;
+  env?: Record<string, string>;
+  /** Runs beside the command (e.g. deletes a hook while it is waited for). */
+  during?: (ctx: RunContext) => Promise<void>;
+}
+
+export interface Case {
+  name: string;
+  /** A folder of test/conformance/charts, or "e2e" for the values-driven chart of the e2e suite. */
+  chart: string;
+  steps: Step[];
+  setup?: (ctx: RunContext) => Promise<void>;
+  /** Only for these helm versions (e.g. a helm 4 flag). */
+  versions?: (version: string) => boolean;
+  kinds?: Partial<Kinds>;
+  maskHooks?: RegExp[];
+  /** At N=8, snapshot paths allowed to differ from plain helm (the documented siblings of a failed hook). */
+  n8Differs?: RegExp[];
+  /** Properties every run must have, whatever plain helm did (messages; empty = fine). */
+  check?: (ctx: RunContext) => Promise<string[]>;
+  /** Compare the N=1 creation order of hooks (default true). */
+  order?: boolean;
+  /** The release lives in OTHER, not NS. */
+  releaseInOther?: boolean;
+}
+
+const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, kind: 'Job', runFor: '200ms', ...extra });
+const values = (hooks: unknown[]) => ['--set-json', `hooks=${JSON.stringify(hooks)}`];
+
+async function createConfigMap(ns: string, name: string, data: Record<string, string>): Promise<void> {
+  await kube().core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name }, data } });
+}
+
+async function deleteJobWhenRunning(ctx: RunContext, name: string): Promise<void> {
+  const { batch } = kube();
+  for (let i = 0; i < 200; i++) {
+    try {
+      const j = await batch.readNamespacedJob({ name, namespace: ctx.ns });
+      if (j.status?.active) {
+        await batch.deleteNamespacedJob({ name, namespace: ctx.ns, propagationPolicy: 'Background' });
+        return;
+      }
+    } catch {
+      // not created yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const CASES: Case[] = [
+  {
+    name: 'yaml11-scalars',
+    chart: 'yaml11',
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS'] }, { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] }],
+  },
+  {
+    name: 'crds-folder',
+    chart: 'crds',
+    kinds: { namespaced: [['__RUN__.conformance.example/v1', 'Widget'], ['__RUN__.conformance.example/v1', 'Gizmo']] },
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS'] }, { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] }],
+  },
+  {
+    name: 'crds-skip-crds',
+    chart: 'crds',
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--skip-crds'] }],
+  },
+  {
+    name: 'random-secret-hook',
+    chart: 'random',
+    maskHooks: [/password: "[A-Za-z0-9]{24}"/g],
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS'] }],
+    check: async (ctx) => {
+      const secret = await kube().core.readNamespacedSecret({ name: 'db-password', namespace: ctx.ns });
+      const inCluster = Buffer.from(secret.data?.password ?? '', 'base64').toString();
+      const hooks = (await ctx.helm(['get', 'hooks', ctx.release, '-n', ctx.ns])).stdout;
+      return hooks.includes(`password: "${inCluster}"`) ? [] : ['the Secret in the cluster is not the one `helm get hooks` shows'];
+    },
+  },
+  {
+    name: 'admission-webhook-one-tier',
+    chart: 'webhook',
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS'] }, { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] }],
+  },
+  {
+    name: 'admission-webhook-rbac-first',
+    chart: 'webhook',
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--set', 'rbacWeight=-1'] }],
+  },
+  {
+    name: 'post-deployments-tiers',
+    chart: 'postdeploy',
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS'] }, { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] }],
+  },
+  {
+    name: 'subchart-hooks-rollback-uninstall',
+    chart: 'parent',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS'] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] },
+      { args: ['rollback', 'REL', '1', '-n', 'NS'] },
+      { args: ['uninstall', 'REL', '-n', 'NS', '--keep-history'] },
+      { args: ['uninstall', 'REL', '-n', 'NS'] },
+    ],
+  },
+  {
+    name: 'oddities-lookup-weights-namespace',
+    chart: 'oddities',
+    setup: async (ctx) => {
+      await createConfigMap(ctx.ns, 'preexisting', { color: 'teal' });
+      await kube().core.createNamespace({ body: { metadata: { name: ctx.other } } });
+    },
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--set', 'otherNamespace=OTHER'] }],
+  },
+  {
+    name: 'unknown-kind-hook',
+    chart: 'oddities',
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--set', 'unknownKind=true'] }],
+  },
+  {
+    name: 'install-name-in-use',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('first')])] },
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('migrate-again', { events: 'pre-install' })])] },
+    ],
+  },
+  {
+    name: 'upgrade-install-new-then-existing',
+    chart: 'e2e',
+    steps: [
+      { args: ['upgrade', '--install', 'REL', 'CHART', '-n', 'NS', ...values([job('pre', { events: 'pre-install,pre-upgrade' }), job('post', { events: 'post-install,post-upgrade' })])] },
+      { args: ['upgrade', '--install', 'REL', 'CHART', '-n', 'NS', ...values([job('pre', { events: 'pre-install,pre-upgrade' }), job('post', { events: 'post-install,post-upgrade' })])] },
+    ],
+  },
+  {
+    name: 'rollback-to-revision-without-hooks',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS'] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback,post-rollback' })])] },
+      { args: ['rollback', 'REL', '1', '-n', 'NS'] },
+      { args: ['rollback', 'REL', '2', '-n', 'NS'] },
+    ],
+  },
+  {
+    name: 'pre-install-fails-waiting',
+    chart: 'e2e',
+    n8Differs: [/^objects\./, /^hookPhases\./],
+    steps: [
+      {
+        args: [
+          'install', 'REL', 'CHART', '-n', 'NS',
+          ...values([
+            job('ok-a', { events: 'pre-install', deletePolicy: 'hook-succeeded' }),
+            job('bad', { events: 'pre-install', weight: '1', exitCode: 3, deletePolicy: 'hook-failed' }),
+            job('ok-b', { events: 'pre-install', weight: '1', runFor: '2s' }),
+            job('later', { events: 'pre-install', weight: '2' }),
+          ]),
+        ],
+      },
+    ],
+  },
+  {
+    name: 'pre-upgrade-fails-at-create',
+    chart: 'e2e',
+    // helm 3 creates hooks: an object left over without before-hook-creation fails at create; helm 4 applies it.
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([{ name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', deletePolicy: 'hook-failed' }])] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', ...values([job('first', { events: 'pre-upgrade', deletePolicy: 'hook-succeeded' }), { name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', weight: '1', deletePolicy: 'hook-failed' }])] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', ...values([job('first', { events: 'pre-upgrade', deletePolicy: 'hook-succeeded' }), { name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', weight: '1', deletePolicy: 'hook-failed' }])] },
+    ],
+  },
+  {
+    name: 'post-upgrade-fails-atomic',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback' })])] },
+      {
+        args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--atomic', '--wait-for-jobs', '--timeout', '60s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })])],
+      },
+    ],
+    versions: (v) => v.startsWith('3.'),
+  },
+  {
+    name: 'post-upgrade-fails-rollback-on-failure',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback' })])] },
+      {
+        args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--rollback-on-failure', '--wait-for-jobs', '--timeout', '60s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })])],
+      },
+    ],
+    versions: (v) => v.startsWith('4.'),
+  },
+  {
+    name: 'post-install-fails',
+    chart: 'e2e',
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('post-bad', { events: 'post-install', exitCode: 4, deletePolicy: 'hook-failed' })])] }],
+  },
+  {
+    name: 'pre-delete-fails',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('predel', { events: 'pre-delete', exitCode: 1 })])] },
+      { args: ['uninstall', 'REL', '-n', 'NS'] },
+    ],
+  },
+  {
+    name: 'pre-rollback-fails',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('prerb', { events: 'pre-rollback', exitCode: 1 })])] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] },
+      { args: ['rollback', 'REL', '1', '-n', 'NS'] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] },
+    ],
+  },
+  {
+    name: 'timeout-zero-and-negative',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', '--timeout', '0s', ...values([job('quick', { events: 'pre-install,pre-upgrade', runFor: '1s' })])] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--timeout=-5s', ...values([job('quick', { events: 'pre-install,pre-upgrade', runFor: '1s' })])] },
+    ],
+  },
+  {
+    name: 'hook-job-deleted-mid-wait',
+    chart: 'e2e',
+    steps: [
+      {
+        args: ['install', 'REL', 'CHART', '-n', 'NS', '--timeout', '8s', ...values([job('vanishing', { events: 'pre-install', runFor: '30s' })])],
+        during: (ctx) => deleteJobWhenRunning(ctx, 'vanishing'),
+      },
+    ],
+  },
+  {
+    name: 'values-from-stdin-and-set-file',
+    chart: 'e2e',
+    steps: [
+      {
+        args: ['install', 'REL', 'CHART', '-n', 'NS', '-f', '-', '--set-file', 'configmap.data=/dev/stdin'],
+        stdin: JSON.stringify({ hooks: [{ name: 'from-stdin', kind: 'ConfigMap', events: 'pre-install' }] }),
+      },
+    ],
+  },
+  {
+    name: 'attached-namespace-and-flag-first',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-nNS', ...values([job('a', { events: 'pre-install,pre-upgrade' })])] },
+      { flagsFirst: ['--timeout', '60s'], args: ['upgrade', 'REL', 'CHART', '--namespace=NS', ...values([job('a', { events: 'pre-install,pre-upgrade' })])] },
+    ],
+  },
+  {
+    name: 'create-namespace-and-name-template',
+    chart: 'e2e',
+    releaseInOther: true,
+    steps: [{ args: ['install', 'CHART', '--name-template', 'REL', '-n', 'OTHER', '--create-namespace', ...values([job('first', { events: 'pre-install' })])] }],
+  },
+];
