@@ -24,8 +24,10 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
   const cmd = opts.command;
   const args = new HelmArgs(opts.helmArgs, cmd);
   const positionals = args.positionals();
+  // With --generate-name or --name-template, helm makes the name and the first argument is the chart.
   const generateName = cmd === 'install' && args.bool('generate-name');
-  const needed = generateName ? 1 : 2;
+  const templatedName = cmd === 'install' && !generateName && args.value('name-template') !== undefined;
+  const needed = generateName || templatedName ? 1 : 2;
   if (positionals.length < needed) {
     throw new UsageError(
       cmd === 'install'
@@ -39,23 +41,33 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
 
   try {
     session.warmUp();
-    const releaseName = generateName ? undefined : positionals[0];
-    const chart = (generateName ? positionals[0] : positionals[1]) as string;
+    const releaseName = generateName || templatedName ? undefined : positionals[0];
+    const chart = (releaseName === undefined ? positionals[0] : positionals[1]) as string;
     const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
 
-    // What helm checks and does before it renders an install (its dry run skips both).
-    let history: RevisionInfo[] = [];
-    if (!session.dryRun && releaseName) history = await (await session.store()).history(releaseName, namespace);
+    // helm's own rendering, with the user's arguments (-o and --dry-run are the plugin's here), started at
+    // once; beside it, what helm checks and does before it renders an install, which its dry run skips: the
+    // name check and the chart's CRDs. Only a chart with CRDs to install is rendered again after them.
+    // A user's --dry-run=client renders offline, as helm does; every other render asks the cluster.
+    const mode = session.dryRun && /^(client|true)?$/i.test(args.value('dry-run') ?? '') ? 'client' : 'server';
+    const render = () => session.helm.render(cmd, args.without('output', 'dry-run'), mode);
+    let rendering = render();
+    rendering.catch(() => undefined);
+    const mayInstall = !session.dryRun && (cmd === 'install' || args.bool('install')) && !args.bool('skip-crds');
+    const crdText = mayInstall ? session.helm.showCrds([chart, ...args.pick(...CHART_LOCATING_FLAGS)]).catch(() => '') : Promise.resolve('');
+    const historyOf = async (name: string) => (session.dryRun ? [] : (await session.store()).history(name, namespace));
+    // A name helm makes is known only from the render.
+    const history: RevisionInfo[] = await historyOf(releaseName ?? (await rendering).name);
     const last = history[history.length - 1];
     const installing = cmd === 'install' || (args.bool('install') && (!last || last.status === 'uninstalled'));
     if (cmd === 'install' && !session.dryRun && nameInUse(history, args.bool('replace'))) {
       // helm refuses in its own words before doing anything; no hook may run.
       return await session.helm.passthrough([cmd, ...opts.helmArgs, '--no-hooks']);
     }
-    if (installing && !session.dryRun && !args.bool('skip-crds')) await installChartCrds(session, chart);
-
-    // helm's own rendering, with the user's arguments; -o and --dry-run are the plugin's here.
-    const rendered = await session.helm.render(cmd, args.without('output', 'dry-run'));
+    if (installing && (await installChartCrds(session, await crdText)) > 0) {
+      rendering = render();
+    }
+    const rendered = await rendering;
     const kind: DeployKind = rendered.info?.status === 'pending-install' ? 'install' : 'upgrade';
     const [pre, post]: [LifecycleEvent, LifecycleEvent] = kind === 'install' ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
     const prePlan = session.plan(pre, rendered);
@@ -75,8 +87,8 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
       ran = await runPreHooks({ ...around, phase: 'pre' }, prePlan, rendered as unknown as RecordJson, userLabels(args));
     }
 
-    // helm's main work, without hooks; with --generate-name, the name helm picked for the render.
-    const mainArgs = generateName ? [name, ...args.without('generate-name')] : [...opts.helmArgs];
+    // helm's main work, without hooks; with --generate-name or --name-template, the name of the render.
+    const mainArgs = releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : [...opts.helmArgs];
     const code = await session.helm.passthrough([cmd, ...mainArgs, '--no-hooks']);
     if (opts.signal.aborted) throw new InterruptedError(`helm ${cmd} was running (helm marked the release failed: context canceled)`);
     if (code !== 0) {
@@ -121,18 +133,13 @@ function applyHooks(args: HelmArgs, kind: DeployKind, rendered: ReleaseJson): bo
   return rendered.apply_method === undefined || rendered.apply_method === 'ssa';
 }
 
-async function installChartCrds(session: Session, chart: string): Promise<void> {
-  let text: string;
-  try {
-    text = await session.helm.showCrds([chart, ...session.args.pick(...CHART_LOCATING_FLAGS)]);
-  } catch (error) {
-    if (error instanceof InterruptedError) throw error;
-    return; // the chart cannot be read: helm's render says why, in its own words
-  }
+/** Installs the chart's CRDs (`helm show crds` output) as helm does; resolves to how many were created. */
+async function installChartCrds(session: Session, text: string): Promise<number> {
   const docs = splitCrds(text);
-  if (docs.length === 0) return;
+  if (docs.length === 0) return 0;
   const created = await installCrds(await session.clusterClient(), docs, session.opts.signal);
   if (created > 0) session.opts.reporter.note(`installed ${created} CRD(s) from the chart's crds/ folders, as helm does before rendering`);
+  return created;
 }
 
 /** --labels k=v,k2=v2: helm keeps them on the storage object of the revision. */

@@ -11,6 +11,8 @@ export class RecordKeeper {
   private writing: Promise<void> | undefined;
   private dirty = false;
   private failure: unknown;
+  /** Hooks recorded as started: helm records no outcome for a hook that failed before it was created. */
+  private readonly started = new Set<number>();
 
   constructor(
     private readonly store: ReleaseStore,
@@ -34,13 +36,14 @@ export class RecordKeeper {
     if (!json) return;
     if (!Array.isArray(json.delete_policies) || json.delete_policies.length === 0) json.delete_policies = ['before-hook-creation'];
     json.last_run = lastRun(json.last_run, { started_at: recordTime(at), phase: 'Running' });
+    this.started.add(hook.renderIndex);
     this.save();
   }
 
   /** The outcome is kept in memory; helm stores it with the next write of the release. */
   hookFinished(result: HookResult): void {
     const json = this.hookJson(result.hook);
-    if (!json?.last_run) return;
+    if (!json?.last_run || !this.started.has(result.hook.renderIndex)) return;
     json.last_run = { ...json.last_run, completed_at: recordTime(result.endedAt), phase: result.ok ? 'Succeeded' : 'Failed' };
   }
 
@@ -64,6 +67,14 @@ export class RecordKeeper {
       }
       this.writing = undefined;
     })();
+  }
+
+  /**
+   * Waits for the writes already scheduled, without writing the latest state: what helm leaves when it
+   * returns an error without recording the release again (a failed rollback or delete hook stays Running).
+   */
+  async settle(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 
   /** Writes the current state and waits until it is stored; throws the last write's error, if any. */

@@ -50,8 +50,9 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
       namespace,
       pending: { status: 'pending-rollback', description: `Rollback to ${targetVersion}` },
       apply: applyHooks(args, target.release.apply_method),
-      // helm records nothing more when a rollback hook fails or is interrupted: the revision stays pending.
-      onFailure: async (keeper) => keeper.flush().catch(() => undefined),
+      // helm records nothing more when a rollback hook fails or is interrupted: the revision stays pending,
+      // its failing hook Running, as helm's last write left them.
+      onFailure: async (keeper) => keeper.settle(),
     };
 
     let ran: RecordJson | undefined;

@@ -48,10 +48,12 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
         record.release.info.deleted = recordTime();
         try {
           await session.runEvent(prePlan, keeper, true);
-        } finally {
-          // Failed or interrupted: helm leaves the release uninstalling, with the hooks' last runs.
-          await keeper.flush().catch(() => undefined);
+        } catch (error) {
+          // Failed or interrupted: helm leaves the release uninstalling, as its last write left it.
+          await keeper.settle();
+          throw error;
         }
+        await keeper.flush();
       }
       const code = await session.helm.passthrough(['uninstall', name, ...flags, '--no-hooks']);
       if (opts.signal.aborted) throw new InterruptedError(`helm uninstall ${name} was running`);

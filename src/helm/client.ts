@@ -76,8 +76,8 @@ export class Helm {
    * The would-be release of an install or upgrade: `helm <cmd> <user args> --dry-run=server -o json`. Its
    * info.status says install or upgrade; its hooks are helm's own rendering of the chart.
    */
-  async render(command: 'install' | 'upgrade', userArgs: readonly string[]): Promise<ReleaseJson> {
-    return parseRelease(await this.capture([command, ...userArgs, '--dry-run=server', '-o', 'json']), command);
+  async render(command: 'install' | 'upgrade', userArgs: readonly string[], mode: 'server' | 'client' = 'server'): Promise<ReleaseJson> {
+    return parseRelease(await this.capture([command, ...userArgs, `--dry-run=${mode}`, '-o', 'json']), command);
   }
 
   /**

@@ -3,7 +3,7 @@
  * resumes from the last resourceVersion; when the server says that version is gone (410), it lists afresh.
  * Waiters are callbacks keyed by object name, evaluated on every change of that object.
  */
-import { BatchV1Api, CoreV1Api, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { Watch, type KubernetesObject } from '@kubernetes/client-node';
 import type { Cluster } from './cluster.js';
 
 export type WatchedKind = 'Job' | 'Pod';
@@ -14,6 +14,19 @@ interface Waiter {
    * object that was just deleted (deleted = true). Returns true when satisfied.
    */
   check(obj: KubernetesObject | undefined, deleted: boolean): boolean;
+  /** The watch cannot go on (permission refused, resource gone, hub closed), or check() threw. */
+  fail(error: Error): void;
+}
+
+/** 401, 403 and 404 on a list or watch will not heal by retrying: the waiters fail at once. */
+function permanent(error: unknown): boolean {
+  let e: unknown = error;
+  for (let i = 0; i < 4 && e; i++) {
+    const code = (e as { code?: unknown; statusCode?: unknown }).statusCode ?? (e as { code?: unknown }).code;
+    if (code === 401 || code === 403 || code === 404) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 const RECONNECT_DELAY_MS = 500;
@@ -42,6 +55,9 @@ class SharedWatch {
   private resourceVersion = '';
   private abort: AbortController | undefined;
   private closed = false;
+  private backoff = 0;
+  /** Set when the watch failed for good: later waiters fail at once. */
+  broken: Error | undefined;
   readonly ready: Promise<void>;
 
   constructor(
@@ -65,15 +81,9 @@ class SharedWatch {
     let items: KubernetesObject[];
     let rv: string | undefined;
     try {
-      if (this.kind === 'Job') {
-        const res = await this.cluster.kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: this.namespace });
-        items = res.items;
-        rv = res.metadata?.resourceVersion;
-      } else {
-        const res = await this.cluster.kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: this.namespace });
-        items = res.items;
-        rv = res.metadata?.resourceVersion;
-      }
+      const res = await this.cluster.api.send<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }>({ method: 'GET', path: this.path, retryForMs: 5_000 });
+      items = res.items;
+      rv = res.metadata?.resourceVersion;
     } catch (cause) {
       throw this.cluster.explain(cause, `list ${this.kind}s in ${this.namespace}`);
     }
@@ -118,6 +128,7 @@ class SharedWatch {
       },
       (err: unknown) => {
         if (this.closed) return;
+        if (permanent(err)) return this.failAll(this.cluster.explain(err, `watch ${this.kind}s in ${this.namespace}`));
         // Watch reports a non-200 answer as a plain Error carrying `statusCode` (not an ApiException).
         const expired = gone || (err as { statusCode?: number } | null)?.statusCode === 410;
         setTimeout(() => void this.resume(expired), err ? RECONNECT_DELAY_MS : 0);
@@ -132,9 +143,23 @@ class SharedWatch {
     try {
       if (expired || !this.resourceVersion) await this.list();
       await this.watch();
-    } catch {
-      // The API server is unreachable for now: try again; waiters are bounded by their own timeouts.
-      setTimeout(() => void this.resume(true), RECONNECT_DELAY_MS * 4);
+    } catch (error) {
+      if (permanent(error)) return this.failAll(error instanceof Error ? error : new Error(String(error)));
+      // The API server is unreachable for now: back off and try again; waiters are bounded by their own timeouts.
+      this.backoff = Math.min((this.backoff || RECONNECT_DELAY_MS) * 2, 8_000);
+      setTimeout(() => void this.resume(true), this.backoff);
+      return;
+    }
+    this.backoff = 0;
+  }
+
+  /** Every waiter fails with this error; the watch stops (the hub makes a new one for a later waiter). */
+  failAll(error: Error): void {
+    this.broken = error;
+    this.close();
+    for (const [name, set] of this.waiters) {
+      for (const w of set) w.fail(error);
+      this.waiters.delete(name);
     }
   }
 
@@ -145,13 +170,28 @@ class SharedWatch {
     const set = this.waiters.get(name);
     if (!set) return;
     for (const w of [...set]) {
-      if ((deleted && w.check(deleted, true)) || w.check(this.objects.get(name), false)) set.delete(w);
+      try {
+        if ((deleted && w.check(deleted, true)) || w.check(this.objects.get(name), false)) set.delete(w);
+      } catch (error) {
+        // A waiter's own exception fails that waiter (its hook), not the watch.
+        set.delete(w);
+        w.fail(error instanceof Error ? error : new Error(String(error)));
+      }
     }
     if (set.size === 0) this.waiters.delete(name);
   }
 
   add(name: string, waiter: Waiter): () => void {
-    if (waiter.check(this.objects.get(name), false)) return () => undefined;
+    if (this.broken) {
+      waiter.fail(this.broken);
+      return () => undefined;
+    }
+    try {
+      if (waiter.check(this.objects.get(name), false)) return () => undefined;
+    } catch (error) {
+      waiter.fail(error instanceof Error ? error : new Error(String(error)));
+      return () => undefined;
+    }
     let set = this.waiters.get(name);
     if (!set) this.waiters.set(name, (set = new Set()));
     set.add(waiter);
@@ -174,6 +214,10 @@ export class WatchHub {
   private shared(namespace: string, kind: WatchedKind): SharedWatch {
     const key = `${namespace}/${kind}`;
     let w = this.watches.get(key);
+    if (w?.broken) {
+      this.watches.delete(key);
+      w = undefined;
+    }
     if (!w) {
       const created = new SharedWatch(this.cluster, namespace, kind);
       this.watches.set(key, created);
@@ -224,6 +268,7 @@ export class WatchHub {
           finish(() => resolve(value));
           return true;
         },
+        fail: (error) => finish(() => reject(error)),
       });
     });
   }
@@ -233,8 +278,9 @@ export class WatchHub {
     return this.watches.get(`${namespace}/${kind}`)?.objects.get(name);
   }
 
+  /** Stops every watch; waiters still pending fail ("closed") and their timers are cleared. */
   close(): void {
-    for (const w of this.watches.values()) w.close();
+    for (const w of this.watches.values()) w.failAll(new Error('the shared watches were closed'));
     this.watches.clear();
   }
 }

@@ -6,10 +6,16 @@
  * In step arguments: REL is the release name, NS the run's namespace, OTHER a second namespace of the run,
  * CHART the case's chart (a copy, with __RUN__ replaced by the run's token), E2ECHART the e2e test chart.
  */
-import { kube } from '../e2e/harness.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { kube, kubeconfig } from '../e2e/harness.js';
 import type { Kinds } from './snapshot.js';
 
 export interface RunContext {
+  /** Placeholders a case's setup defines for its step arguments and environment (e.g. KCFG). */
+  vars: Record<string, string>;
   ns: string;
   other: string;
   token: string;
@@ -72,6 +78,52 @@ async function deleteJobWhenRunning(ctx: RunContext, name: string): Promise<void
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A kubeconfig of its own for an identity that may do everything helm needs in the namespace but create or
+ * delete Jobs, first in KUBECONFIG: helm uses it (client-go: the first file's current-context wins), so the
+ * plugin must too. Also in the list: a missing file and the same file twice.
+ */
+async function restrictedKubeconfig(ctx: RunContext): Promise<void> {
+  const { core, kc } = kube();
+  const rbac = (await import('@kubernetes/client-node')).RbacAuthorizationV1Api;
+  const rb = kc.makeApiClient(rbac);
+  await core.createNamespacedServiceAccount({ namespace: ctx.ns, body: { metadata: { name: 'restricted' } } });
+  await rb.createNamespacedRole({
+    namespace: ctx.ns,
+    body: {
+      metadata: { name: 'no-jobs' },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps', 'secrets', 'serviceaccounts', 'pods', 'pods/log'], verbs: ['*'] },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch'] },
+      ],
+    },
+  });
+  await rb.createNamespacedRoleBinding({
+    namespace: ctx.ns,
+    body: {
+      metadata: { name: 'no-jobs' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'no-jobs' },
+      subjects: [{ kind: 'ServiceAccount', name: 'restricted', namespace: ctx.ns }],
+    },
+  });
+  const token = await core.createNamespacedServiceAccountToken({ name: 'restricted', namespace: ctx.ns, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+  const admin = parse(readFileSync(kubeconfig(), 'utf8')) as { clusters: Array<{ cluster: unknown }> };
+  const dir = mkdtempSync(join(tmpdir(), 'hph-kcfg-'));
+  const restricted = join(dir, 'restricted.yaml');
+  writeFileSync(
+    restricted,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'restricted',
+      clusters: [{ name: 'local', cluster: admin.clusters[0]?.cluster }],
+      users: [{ name: 'restricted', user: { token: token.status?.token } }],
+      contexts: [{ name: 'restricted', context: { cluster: 'local', user: 'restricted', namespace: ctx.ns } }],
+    }),
+  );
+  ctx.vars.KCFG = [restricted, join(dir, 'missing.yaml'), kubeconfig(), restricted].join(':');
 }
 
 export const CASES: Case[] = [
@@ -214,7 +266,7 @@ export const CASES: Case[] = [
     steps: [
       { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback' })])] },
       {
-        args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--rollback-on-failure', '--wait-for-jobs', '--timeout', '60s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })])],
+        args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--rollback-on-failure', '--wait-for-jobs', '--server-side=true', '--force-conflicts', '--timeout', '60s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })])],
       },
     ],
     versions: (v) => v.startsWith('4.'),
@@ -276,6 +328,34 @@ export const CASES: Case[] = [
     steps: [
       { args: ['install', 'REL', 'CHART', '-nNS', ...values([job('a', { events: 'pre-install,pre-upgrade' })])] },
       { flagsFirst: ['--timeout', '60s'], args: ['upgrade', 'REL', 'CHART', '--namespace=NS', ...values([job('a', { events: 'pre-install,pre-upgrade' })])] },
+    ],
+  },
+  {
+    name: 'kubeconfig-several-files-first-restricted',
+    chart: 'e2e',
+    setup: restrictedKubeconfig,
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([{ name: 'cm', kind: 'ConfigMap', events: 'pre-install' }, job('needs-jobs', { events: 'pre-install', weight: '1' })])], env: { KUBECONFIG: 'KCFG' } },
+    ],
+  },
+  {
+    name: 'dry-run-client-offline',
+    chart: 'e2e',
+    setup: async (ctx) => {
+      const dir = mkdtempSync(join(tmpdir(), 'hph-offline-'));
+      const file = join(dir, 'offline.yaml');
+      writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': 'gone', clusters: [{ name: 'gone', cluster: { server: 'https://127.0.0.1:9' } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'u' } }] }));
+      ctx.vars.OFFLINE = file;
+    },
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--dry-run=client', ...values([job('a', { events: 'pre-install' })])], env: { KUBECONFIG: 'OFFLINE' } }],
+    order: false,
+  },
+  {
+    name: 'cleanup-on-fail-and-huge-timeout',
+    chart: 'e2e',
+    steps: [
+      { args: ['install', 'REL', 'CHART', '-n', 'NS'] },
+      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--cleanup-on-fail', '--timeout', '8760h', '--set', 'deployment.enabled=true', '--set', 'deployment.readyAfter=0s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 5 })])] },
     ],
   },
   {

@@ -48,17 +48,17 @@ export function normalizer(names: Record<string, string>): (text: string) => str
 
 const VOLATILE_LABELS = ['controller-uid', 'batch.kubernetes.io/controller-uid', 'pod-template-hash'];
 
-function clean(obj: KubernetesObject & Record<string, unknown>): Record<string, unknown> {
+function clean(kind: string, obj: KubernetesObject & Record<string, unknown>): Record<string, unknown> {
   const m = obj.metadata ?? {};
   const labels = { ...(m.labels ?? {}) };
   for (const l of VOLATILE_LABELS) delete labels[l];
-  const out: Record<string, unknown> = { ...obj, metadata: { name: m.name, namespace: m.namespace, labels, annotations: m.annotations ?? {} } };
+  const out: Record<string, unknown> = { ...obj, kind, metadata: { name: m.name, namespace: m.namespace, labels, annotations: m.annotations ?? {} } };
   delete out.status;
-  if (obj.kind === 'Secret') {
+  if (kind === 'Secret') {
     const data = (obj.data ?? {}) as Record<string, string>;
     out.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, `<${Buffer.from(v, 'base64').length} bytes>`]));
   }
-  if (obj.kind === 'Job') {
+  if (kind === 'Job') {
     const spec = structuredClone(obj.spec) as { selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> } } };
     for (const l of VOLATILE_LABELS) {
       delete spec.selector?.matchLabels?.[l];
@@ -66,7 +66,7 @@ function clean(obj: KubernetesObject & Record<string, unknown>): Record<string, 
     }
     out.spec = spec;
   }
-  if (obj.kind === 'ServiceAccount') delete out.secrets;
+  if (kind === 'ServiceAccount') delete out.secrets;
   return out;
 }
 
@@ -107,7 +107,7 @@ export async function takeSnapshot(opts: {
   }
   if (status.exitCode === 0) {
     const rel = JSON.parse(String(status.stdout)) as { hooks?: Array<{ name: string; kind: string; last_run?: { phase?: string } }> };
-    for (const h of rel.hooks ?? []) snap.hookPhases[`${h.kind}/${h.name}`] = h.last_run?.phase ?? '';
+    for (const h of rel.hooks ?? []) snap.hookPhases[opts.normalize(`${h.kind}/${h.name}`)] = h.last_run?.phase ?? "";
   }
   if (hooks.exitCode === 0) {
     let text = opts.normalize(String(hooks.stdout));
@@ -124,7 +124,7 @@ export async function takeSnapshot(opts: {
         if (kind === 'Secret' && name.startsWith('sh.helm.release.v1.')) continue;
         if (kind === 'Pod' && (obj.metadata?.ownerReferences ?? []).length > 0) continue;
         if (obj.metadata?.deletionTimestamp) continue;
-        snap.objects[opts.normalize(`${kind}/${namespace}/${name}`)] = JSON.parse(opts.normalize(JSON.stringify(clean(obj as never))));
+        snap.objects[opts.normalize(`${kind}/${namespace}/${name}`)] = JSON.parse(opts.normalize(JSON.stringify(clean(kind, obj as never))));
       }
     }
   }
@@ -132,7 +132,7 @@ export async function takeSnapshot(opts: {
     for (const obj of await listKind(api, apiVersion, kind)) {
       const name = obj.metadata?.name ?? '';
       if (!name.includes(opts.token)) continue;
-      snap.objects[opts.normalize(`${kind}/${name}`)] = JSON.parse(opts.normalize(JSON.stringify(clean(obj as never))));
+      snap.objects[opts.normalize(`${kind}/${name}`)] = JSON.parse(opts.normalize(JSON.stringify(clean(kind, obj as never))));
     }
   }
   return snap;

@@ -77,9 +77,12 @@ for (const major of MAJORS) {
     const r = await child;
     assert.is(r.exitCode, 130, String(r.stderr));
     assert.match(String(r.stderr), /interrupted while waiting for Job\/slow/);
+    assert.match(String(r.stderr), /received SIGINT: stopping/);
     const objects = await objectsIn(ns);
     assert.ok(objects.includes('Job/slow') && !objects.includes('Job/after'), objects.join(', '));
-    assert.is(await releaseState(major, 'int', ns), undefined, 'helm was not run');
+    const state = await releaseState(major, 'int', ns);
+    assert.equal(state?.history, [{ revision: 1, status: 'failed' }], 'as helm after a signal: the release is failed, helm main never ran');
+    assert.not.ok(objects.includes('ConfigMap/int-main'), 'no normal resource was applied');
     await dropNamespace(ns);
   });
 

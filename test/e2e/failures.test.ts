@@ -38,7 +38,8 @@ for (const major of MAJORS) {
       assert.ok(job && job.finishedAt !== undefined && !job.failed, `${name} ran to completion`);
     }
     assert.is(find(recs, 'Job', 'later').length, 0, 'no later tier starts');
-    assert.is(await releaseState(major, 'fail', ns), undefined, 'the main helm command did not run: no release');
+    const state = await releaseState(major, 'fail', ns);
+    assert.equal(state?.history, [{ revision: 1, status: 'failed' }], 'as helm: revision 1 recorded failed, the main command never ran');
     const objects = await objectsIn(ns);
     assert.not.ok(objects.includes('ConfigMap/fail-main'), 'no normal resource was applied');
     assert.not.ok(objects.includes('Job/bad-3'), 'hook-failed policy deleted the failed hook');
@@ -57,7 +58,7 @@ for (const major of MAJORS) {
     assert.is(r.exitCode, 3, r.stderr);
     assert.match(r.stderr, /Job\/stuck .*timed out/);
     assert.ok(took >= 4000, `failed after ${took}ms, before the 4s timeout`);
-    assert.is(await releaseState(major, 'tmo', ns), undefined);
+    assert.equal((await releaseState(major, 'tmo', ns))?.history, [{ revision: 1, status: 'failed' }]);
     await dropNamespace(ns);
   });
 
