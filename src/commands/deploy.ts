@@ -17,7 +17,7 @@ import type { ReleaseJson } from '../hooks/parse.js';
 import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
 import { CHART_LOCATING_FLAGS, installCrds, nameInUse, splitCrds } from './install-checks.js';
-import { type DeployKind, atomicRequested, canceledDescription, hookFailedDescription, pendingStatus, undoOnFailure } from './outcome.js';
+import { type DeployKind, atomicRequested, cleanUpCreated, canceledDescription, hookFailedDescription, pendingStatus, undoOnFailure } from './outcome.js';
 import { type CommandOptions, Session } from './session.js';
 
 export async function runDeploy(opts: CommandOptions & { command: 'install' | 'upgrade' }): Promise<number> {
@@ -108,6 +108,9 @@ function failed(flow: Flow): Around['onFailure'] {
     if (error instanceof HookFailureError) {
       keeper.setStatus('failed', hookFailedDescription(flow.kind, flow.name, phase, error.helmMessage));
       await keeper.flush();
+      if (flow.kind === 'upgrade' && phase === 'post' && flow.args.bool('cleanup-on-fail')) {
+        await cleanUpCreated(flow.session, flow.name, flow.namespace, keeper.version);
+      }
       if (atomicRequested(flow.args)) await undoOnFailure(error, { ...flow, version: keeper.version });
     } else {
       keeper.setStatus('failed', canceledDescription(flow.kind, flow.name));

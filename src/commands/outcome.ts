@@ -6,6 +6,7 @@
  */
 import { HookFailureError, type PluginError } from '../errors.js';
 import type { HelmArgs } from '../helm/args.js';
+import { parseYaml11Documents } from '../hooks/yaml11.js';
 import type { RevisionInfo } from '../kube/release-store.js';
 import type { CommandOptions, Session } from './session.js';
 
@@ -91,4 +92,45 @@ export async function undoOnFailure(
 
 function withHint(error: HookFailureError, hint: string): PluginError {
   return new HookFailureError(error.event, error.failures, hint, error.helmMessage);
+}
+
+/**
+ * --cleanup-on-fail after a failed upgrade: helm deletes the resources its upgrade created, i.e. those in
+ * the new revision's manifest that the revision it replaced did not have.
+ */
+export async function cleanUpCreated(session: Session, name: string, namespace: string, version: number): Promise<void> {
+  const store = await session.store();
+  const history = await store.history(name, namespace);
+  const previous = history.filter((r) => r.version < version && r.status === 'deployed').pop();
+  const [now, before] = await Promise.all([store.get(name, namespace, version), previous ? store.get(name, namespace, previous.version) : undefined]);
+  if (!now) return;
+  const key = (o: ManifestObject) => `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.namespace ?? namespace}/${o.name}`;
+  const old = new Set(manifestObjects(String(before?.release.manifest ?? '')).map(key));
+  const created = manifestObjects(String(now.release.manifest ?? '')).filter((o) => !old.has(key(o)));
+  const cluster = await session.clusterClient();
+  for (const o of created) {
+    try {
+      await cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace ?? namespace });
+    } catch (error) {
+      session.opts.reporter.note(`--cleanup-on-fail: could not delete ${o.kind}/${o.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (created.length > 0) session.opts.reporter.note(`--cleanup-on-fail: deleted ${created.length} resource(s) this upgrade created`);
+}
+
+interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+}
+
+function manifestObjects(manifest: string): ManifestObject[] {
+  const out: ManifestObject[] = [];
+  for (const doc of parseYaml11Documents(manifest)) {
+    const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
+    out.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined });
+  }
+  return out;
 }

@@ -4,6 +4,7 @@
  * Waiters are callbacks keyed by object name, evaluated on every change of that object.
  */
 import { Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { longTimeout } from '../util/timer.js';
 import type { Cluster } from './cluster.js';
 
 export type WatchedKind = 'Job' | 'Pod';
@@ -251,14 +252,14 @@ export class WatchHub {
     return new Promise<T>((resolve, reject) => {
       let remove: () => void = () => undefined;
       const finish = (fn: () => void) => {
-        if (timer !== undefined) clearTimeout(timer);
+        timer.clear();
         opts.signal?.removeEventListener('abort', aborted);
         remove();
         fn();
       };
       const aborted = () => finish(() => reject(opts.onAbort()));
-      // An infinite limit (helm 3 with --timeout 0) sets no timer at all.
-      const timer = Number.isFinite(opts.timeoutMs) ? setTimeout(() => finish(() => reject(opts.onTimeout())), opts.timeoutMs) : undefined;
+      // Any limit: an infinite one (helm 3 with --timeout 0) never fires, a year-long one does not fire at once.
+      const timer = longTimeout(() => finish(() => reject(opts.onTimeout())), opts.timeoutMs);
       if (opts.signal?.aborted) return aborted();
       opts.signal?.addEventListener('abort', aborted, { once: true });
       remove = w.add(name, {

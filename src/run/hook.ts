@@ -116,9 +116,14 @@ export async function deleteHook(hook: Hook, ctx: RunContext, stage: 'delete' | 
     const text = `timed out after ${formatDuration(Math.max(0, limitMs))} waiting for ${hookLabel(hook)} to be deleted`;
     return stage === 'delete' ? new HookFailed('delete', 'context deadline exceeded', text) : new PluginError(text);
   };
+  if (limitMs <= 0) {
+    // helm 3 with --timeout <= 0: its deadline has passed before it looks, so it looks once.
+    if ((await ctx.cluster.get(ref)) !== undefined) throw timedOut();
+    return;
+  }
   if (isWaitedKind(hook.kind)) {
     await ctx.hub.until(hook.namespace, hook.kind as 'Job' | 'Pod', hook.name, (obj) => (obj === undefined ? true : undefined), {
-      timeoutMs: limitMs > 0 ? limitMs : 1,
+      timeoutMs: limitMs,
       signal: ctx.signal,
       onTimeout: timedOut,
       onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name} to be deleted`),
