@@ -174,40 +174,54 @@ function compare(c: Case, helm: RunOutcome, plugin: RunOutcome, tool: Tool): str
   return problems.map((p) => `${tool === 'n1' ? 'N=1' : 'N=8'} ${p}`);
 }
 
+const CONCURRENCY = Number(process.env.HPH_CONFORMANCE_CONCURRENCY ?? 2);
+
+/** One case on one helm release: three runs side by side, compared; prints its line. True when it passed. */
+async function runCase(c: Case, h: Home): Promise<boolean> {
+  const version = h.version;
+  const t0 = Date.now();
+  const tag = `${CASES.indexOf(c)}-${version.replaceAll('.', '')}`;
+  let problems: string[];
+  let outputs = '';
+  try {
+    const [helmRun, n1, n8] = (await Promise.all(TOOLS.map((tool) => runOnce(c, h, tool, tag)))) as [RunOutcome, RunOutcome, RunOutcome];
+    problems = [...helmRun.checks.map((p) => `plain helm check: ${p}`), ...compare(c, helmRun, n1, 'n1'), ...compare(c, helmRun, n8, 'n8')];
+    outputs = `--- plain helm\n${helmRun.output}--- N=1\n${n1.output}--- N=8\n${n8.output}`;
+  } catch (error) {
+    problems = [`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`];
+  }
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  if (problems.length === 0) {
+    console.log(`ok   ${c.name} (helm ${version}) ${secs}s`);
+    return true;
+  }
+  const lines = [`FAIL ${c.name} (helm ${version}) ${secs}s`, ...problems.map((p) => `       ${p.replaceAll('\n', '\\n')}`)];
+  if (process.env.HPH_CONFORMANCE_VERBOSE) lines.push(outputs);
+  console.log(lines.join('\n'));
+  return false;
+}
+
 async function main(): Promise<number> {
   const only = process.env.HPH_CONFORMANCE_ONLY ? new RegExp(process.env.HPH_CONFORMANCE_ONLY) : undefined;
   const versions = pinnedVersions();
   let passed = 0;
   let failed = 0;
   const started = Date.now();
-  for (const version of versions) {
-    const h = await home(version);
-    for (const c of CASES) {
-      if (only && !only.test(c.name)) continue;
-      if (c.versions && !c.versions(version)) continue;
-      const t0 = Date.now();
-      const tag = `${CASES.indexOf(c)}-${version.replaceAll('.', '')}`;
-      let problems: string[];
-      let outputs = '';
-      try {
-        const [helmRun, n1, n8] = (await Promise.all(TOOLS.map((tool) => runOnce(c, h, tool, tag)))) as [RunOutcome, RunOutcome, RunOutcome];
-        problems = [...helmRun.checks.map((p) => `plain helm check: ${p}`), ...compare(c, helmRun, n1, 'n1'), ...compare(c, helmRun, n8, 'n8')];
-        outputs = `--- plain helm\n${helmRun.output}--- N=1\n${n1.output}--- N=8\n${n8.output}`;
-      } catch (error) {
-        problems = [`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`];
-      }
-      const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      if (problems.length === 0) {
-        passed++;
-        console.log(`ok   ${c.name} (helm ${version}) ${secs}s`);
-      } else {
-        failed++;
-        console.log(`FAIL ${c.name} (helm ${version}) ${secs}s`);
-        for (const p of problems) console.log(`       ${p.replaceAll('\n', '\\n')}`);
-        if (process.env.HPH_CONFORMANCE_VERBOSE) console.log(outputs);
+  // Helm releases run two at a time (each case's three runs side by side): most of a case's time is spent
+  // waiting for the cluster, not computing. Lines print as cases finish.
+  const queue = [...versions];
+  const worker = async () => {
+    for (let version = queue.shift(); version !== undefined; version = queue.shift()) {
+      const h = await home(version);
+      for (const c of CASES) {
+        if (only && !only.test(c.name)) continue;
+        if (c.versions && !c.versions(version)) continue;
+        if (await runCase(c, h)) passed++;
+        else failed++;
       }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, versions.length) }, worker));
   console.log(`conformance: ${versions.length} helm release(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
