@@ -10,19 +10,22 @@
  * storing its own (helm's start-up and render, well under a second), and from helm's final write to the
  * plugin's rewrite when there are post hooks (one request).
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HelmError, HookFailureError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { LifecycleEvent } from '../hooks/model.js';
 import type { ReleaseJson } from '../hooks/parse.js';
 import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
-import { CHART_LOCATING_FLAGS, installCrds, nameInUse, splitCrds } from './install-checks.js';
+import { CHART_LOCATING_FLAGS, FETCH_ONLY_FLAGS, installCrds, isFetchedChart, nameInUse, splitCrds } from './install-checks.js';
 import { type DeployKind, atomicRequested, cleanUpCreated, canceledDescription, hookFailedDescription, pendingStatus, undoOnFailure } from './outcome.js';
 import { type CommandOptions, Session } from './session.js';
 
 export async function runDeploy(opts: CommandOptions & { command: 'install' | 'upgrade' }): Promise<number> {
   const cmd = opts.command;
-  const args = new HelmArgs(opts.helmArgs, cmd);
+  let args = new HelmArgs(opts.helmArgs, cmd);
   const positionals = args.positionals();
   // With --generate-name or --name-template, helm makes the name and the first argument is the chart.
   const generateName = cmd === 'install' && args.bool('generate-name');
@@ -39,10 +42,19 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
   if (args.readsStdin() && opts.readStdin) session.helm.stdin = await opts.readStdin();
   if (args.bool('no-hooks')) return session.helm.passthrough([cmd, ...opts.helmArgs]);
 
+  let fetchedDir: string | undefined;
   try {
     session.warmUp();
     const releaseName = generateName || templatedName ? undefined : positionals[0];
-    const chart = (releaseName === undefined ? positionals[0] : positionals[1]) as string;
+    let chart = (releaseName === undefined ? positionals[0] : positionals[1]) as string;
+    // A chart helm would fetch is fetched once; every helm call below uses that very file.
+    if (!session.dryRun && isFetchedChart(chart, args.has('repo'), existsSync)) {
+      fetchedDir = mkdtempSync(join(tmpdir(), 'helm-parallel-hooks-chart-'));
+      const file = await session.helm.pull(chart, args.pick(...CHART_LOCATING_FLAGS), fetchedDir);
+      args = new HelmArgs(withLocalChart(args, releaseName === undefined ? 0 : 1, file), cmd);
+      chart = file;
+    }
+    const helmArgs = [...args.args];
     const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
 
     // helm's own rendering, with the user's arguments (-o and --dry-run are the plugin's here), started at
@@ -62,7 +74,7 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     const installing = cmd === 'install' || (args.bool('install') && (!last || last.status === 'uninstalled'));
     if (cmd === 'install' && !session.dryRun && nameInUse(history, args.bool('replace'))) {
       // helm refuses in its own words before doing anything; no hook may run.
-      return await session.helm.passthrough([cmd, ...opts.helmArgs, '--no-hooks']);
+      return await session.helm.passthrough([cmd, ...helmArgs, '--no-hooks']);
     }
     if (installing && (await installChartCrds(session, await crdText)) > 0) {
       rendering = render();
@@ -73,7 +85,7 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     const prePlan = session.plan(pre, rendered);
     if (session.dryRun) {
       session.printPlan([prePlan, session.plan(post, rendered)]);
-      return await session.helm.passthrough([cmd, ...opts.helmArgs]);
+      return await session.helm.passthrough([cmd, ...helmArgs]);
     }
     const name = rendered.name;
     const flow = { session, opts, args, kind, name, namespace: rendered.namespace, apply: applyHooks(args, kind, rendered) };
@@ -88,7 +100,7 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     }
 
     // helm's main work, without hooks; with --generate-name or --name-template, the name of the render.
-    const mainArgs = releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : [...opts.helmArgs];
+    const mainArgs = releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : [...helmArgs];
     const code = await session.helm.passthrough([cmd, ...mainArgs, '--no-hooks']);
     if (opts.signal.aborted) throw new InterruptedError(`helm ${cmd} was running (helm marked the release failed: context canceled)`);
     if (code !== 0) {
@@ -99,7 +111,17 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     return 0;
   } finally {
     await session.close();
+    if (fetchedDir) rmSync(fetchedDir, { recursive: true, force: true });
   }
+}
+
+/** The user's arguments with the chart replaced by a local archive and the fetch-only flags dropped. */
+function withLocalChart(args: HelmArgs, chartPosition: number, file: string): string[] {
+  let seen = 0;
+  return args.tokens.flatMap((t) => {
+    if (t.type === 'positional') return seen++ === chartPosition ? [file] : t.raw;
+    return (FETCH_ONLY_FLAGS as readonly string[]).includes(t.name) ? [] : t.raw;
+  });
 }
 
 /** What helm records when a deploy's hooks fail or are interrupted, then --atomic. */

@@ -125,7 +125,7 @@ export class Session {
   private async cluster(): Promise<Kube> {
     this.kube ??= (async () => {
       const [{ kubeConfigFor }, { Cluster }, { WatchHub }, { ReleaseStore }] = await this.kubeModules();
-      const cluster = new Cluster(kubeConfigFor(this.settings), { impersonateGroups: this.settings.kubeAsGroups });
+      const cluster = new Cluster(kubeConfigFor(this.settings), { qps: this.settings.qps, burst: this.settings.burst });
       return { cluster, hub: new WatchHub(cluster), store: new ReleaseStore(cluster, this.driver) };
     })();
     return this.kube;

@@ -80,38 +80,21 @@ export class Helm {
     return parseRelease(await this.capture([command, ...userArgs, `--dry-run=${mode}`, '-o', 'json']), command);
   }
 
+  /** `helm pull CHART <flags> --destination DIR`: the chart archive, fetched once. Resolves to its path. */
+  async pull(chart: string, flags: readonly string[], dir: string): Promise<string> {
+    await this.capture(['pull', chart, ...flags, '--destination', dir]);
+    const { readdirSync } = await import('node:fs');
+    const file = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    if (!file) throw new PluginError(`helm pull ${chart} left no chart archive in ${dir}`);
+    return `${dir}/${file}`;
+  }
+
   /**
    * `helm show crds CHART` with the user's chart-locating flags: the CRDs of the chart's crds/ folders
    * (its subcharts' included), which helm installs before rendering an install.
    */
   async showCrds(chartArgs: readonly string[]): Promise<string> {
     return this.capture(['show', 'crds', ...chartArgs]);
-  }
-
-  /** `helm get metadata -o json`: revision, namespace, status and the chart's annotations. */
-  async metadata(name: string, revision?: number, namespace?: string): Promise<ReleaseMetadata> {
-    return JSON.parse(await this.capture(['get', 'metadata', name, ...selectArgs(revision, namespace)])) as ReleaseMetadata;
-  }
-
-  /**
-   * A stored release (latest revision, or the given one) with its hooks: `helm status -o json`, plus the
-   * chart's annotations from `helm get metadata` (status leaves the chart out). Both run at once.
-   */
-  async storedRelease(name: string, revision?: number, namespace?: string): Promise<ReleaseJson> {
-    const [release, meta] = await Promise.all([this.status(name, revision, namespace), this.metadata(name, revision, namespace)]);
-    release.chart = { metadata: { name: meta.chart, annotations: meta.annotations ?? {} } };
-    return release;
-  }
-
-  /** `helm status -o json`: a stored revision with its hooks, without the chart. */
-  async status(name: string, revision?: number, namespace?: string): Promise<ReleaseJson> {
-    return parseRelease(await this.capture(['status', name, ...selectArgs(revision, namespace)]), 'status');
-  }
-
-  /** `helm history -o json`: every stored revision with its status. */
-  async history(name: string, namespace?: string): Promise<HistoryEntry[]> {
-    const out = await this.capture(['history', name, ...selectArgs(undefined, namespace), '--max', '1000000']);
-    return JSON.parse(out) as HistoryEntry[];
   }
 
   /**
@@ -127,28 +110,6 @@ export class Helm {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, { cause });
     }
   }
-}
-
-/** One revision of `helm history -o json`, the fields the plugin reads. */
-export interface HistoryEntry {
-  revision: number;
-  status: string;
-}
-
-export interface ReleaseMetadata {
-  name: string;
-  chart?: string;
-  namespace: string;
-  revision: number;
-  status: string;
-  annotations?: Record<string, string>;
-}
-
-function selectArgs(revision: number | undefined, namespace: string | undefined): string[] {
-  const args = ['-o', 'json'];
-  if (revision !== undefined) args.push('--revision', String(revision));
-  if (namespace !== undefined) args.push('--namespace', namespace);
-  return args;
 }
 
 function lastLine(text: string): string {

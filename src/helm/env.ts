@@ -16,6 +16,9 @@ export interface HelmSettings {
   kubeAsUser: string | undefined;
   kubeAsGroups: string[];
   debug: boolean;
+  /** HELM_QPS / HELM_BURST_LIMIT: helm's client-side rate limit (0: none set). */
+  qps: number;
+  burst: number;
 }
 
 const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
@@ -35,5 +38,7 @@ export function helmSettingsFromEnv(env: NodeJS.ProcessEnv): HelmSettings {
     kubeAsUser: nonEmpty(env.HELM_KUBEASUSER),
     kubeAsGroups: (nonEmpty(env.HELM_KUBEASGROUPS) ?? '').split(',').map((g) => g.trim()).filter(Boolean),
     debug: truthy(env.HELM_DEBUG),
+    qps: Number(env.HELM_QPS) > 0 ? Number(env.HELM_QPS) : 0,
+    burst: Number(env.HELM_BURST_LIMIT) > 0 ? Number(env.HELM_BURST_LIMIT) : 100,
   };
 }

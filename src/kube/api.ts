@@ -43,12 +43,40 @@ export function isTransient(error: unknown, method: string): boolean {
   return method !== 'POST' && code !== undefined && TRANSIENT_CODES.has(code);
 }
 
+/**
+ * helm's client-side rate limit (HELM_QPS, HELM_BURST_LIMIT, or --qps / --burst-limit), as client-go's token
+ * bucket: up to `burst` requests at once, then `qps` a second. No limit unless a QPS is set.
+ */
+export class RateLimit {
+  private tokens: number;
+  private last = Date.now();
+  constructor(
+    private readonly qps: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  async take(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.qps) * 1000)));
+    }
+  }
+}
+
 export class KubeApi {
   readonly server: URL;
   requests = 0;
   constructor(
     private readonly kc: KubeConfig,
     private readonly extraHeaders: Record<string, string | string[]> = {},
+    private readonly limit?: RateLimit,
   ) {
     const server = kc.getCurrentCluster()?.server;
     if (!server) throw new Error('no Kubernetes API server is configured');
@@ -71,6 +99,7 @@ export class KubeApi {
   }
 
   private async once(req: ApiRequest): Promise<unknown> {
+    await this.limit?.take();
     this.requests++;
     const opts: RequestOptions = { headers: {} };
     await this.kc.applyToHTTPSOptions(opts);

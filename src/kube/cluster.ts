@@ -6,7 +6,7 @@
 import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
 import type { HookObject } from '../hooks/model.js';
-import { ApiError, KubeApi } from './api.js';
+import { ApiError, KubeApi, RateLimit } from './api.js';
 import { type ApiStats, newStats } from './stats.js';
 
 export interface ObjectRef {
@@ -47,10 +47,10 @@ export class Cluster {
   private readonly user: string;
   private readonly discovery = new Map<string, Promise<Map<string, KindInfo> | undefined>>();
 
-  constructor(kc: KubeConfig, opts: { impersonateGroups?: readonly string[]; fieldManager?: string } = {}) {
+  constructor(kc: KubeConfig, opts: { fieldManager?: string; qps?: number; burst?: number } = {}) {
     this.kc = kc;
-    const groups = opts.impersonateGroups ?? [];
-    this.api = new KubeApi(kc, groups.length > 0 ? { 'Impersonate-Group': [...groups] } : {});
+    const limit = opts.qps ? new RateLimit(opts.qps, opts.burst ?? 100) : undefined;
+    this.api = new KubeApi(kc, {}, limit);
     this.fieldManager = opts.fieldManager ?? 'helm';
     this.user = kc.getCurrentUser()?.name ?? 'the current user';
   }

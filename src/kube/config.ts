@@ -11,7 +11,21 @@ import type { HelmSettings } from '../helm/env.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
 
 export function kubeConfigFor(settings: HelmSettings): KubeConfig {
-  return reuseConnections(load(settings));
+  return impersonateGroups(reuseConnections(load(settings)), settings.kubeAsGroups);
+}
+
+/**
+ * --kube-as-group: one Impersonate-Group header per group on every request (the JSON client and the
+ * watches both take their headers from applyToHTTPSOptions; an array becomes repeated headers).
+ */
+function impersonateGroups(kc: KubeConfig, groups: readonly string[]): KubeConfig {
+  if (groups.length === 0) return kc;
+  const apply = kc.applyToHTTPSOptions.bind(kc);
+  kc.applyToHTTPSOptions = async (opts) => {
+    await apply(opts);
+    (opts as { headers?: Record<string, unknown> }).headers = { ...(opts.headers ?? {}), 'Impersonate-Group': [...groups] };
+  };
+  return kc;
 }
 
 type AgentFactory = (cluster: Cluster | null, options: AgentOptions) => unknown;

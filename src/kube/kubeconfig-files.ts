@@ -77,19 +77,10 @@ function list(value: unknown): Named[] {
 
 /**
  * What the plugin refuses about helm's cluster settings, checked before anything runs (so a chart with only
- * post hooks is refused before helm installs it, not after): an unreadable or invalid kubeconfig, a
- * --kube-context it does not hold, and --kube-as-group.
+ * post hooks is refused before helm installs it, not after): an unreadable or invalid kubeconfig, or a
+ * --kube-context it does not hold.
  */
-export function checkClusterSettings(settings: {
-  kubeconfig: string | undefined;
-  kubeContext: string | undefined;
-  kubeAsGroups: readonly string[];
-}): void {
-  if (settings.kubeAsGroups.length > 0) {
-    throw new PluginError('--kube-as-group is not supported by helm-parallel-hooks yet; nothing was run', {
-      hint: 'Run without --kube-as-group, or use plain helm for this command.',
-    });
-  }
+export function checkClusterSettings(settings: { kubeconfig: string | undefined; kubeContext: string | undefined }): void {
   if (!settings.kubeconfig) return;
   const summary = summarizeKubeconfig(kubeconfigFiles(settings.kubeconfig));
   if (settings.kubeContext && !summary.contexts.has(settings.kubeContext)) {

@@ -6,11 +6,12 @@
  * In step arguments: REL is the release name, NS the run's namespace, OTHER a second namespace of the run,
  * CHART the case's chart (a copy, with __RUN__ replaced by the run's token), E2ECHART the e2e test chart.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { kube, kubeconfig } from '../e2e/harness.js';
+import { CHART as E2E_CHART, kube, kubeconfig } from '../e2e/harness.js';
 import type { Kinds } from './snapshot.js';
 
 export interface RunContext {
@@ -20,6 +21,8 @@ export interface RunContext {
   other: string;
   token: string;
   release: string;
+  /** Registers something to undo when the run ends (a server the case started). */
+  onCleanup(fn: () => void): void;
   /** Runs helm (plain) with the run's home and environment; for setting things up and checking. */
   helm(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
@@ -125,6 +128,44 @@ async function restrictedKubeconfig(ctx: RunContext): Promise<void> {
   );
   ctx.vars.KCFG = [restricted, join(dir, 'missing.yaml'), kubeconfig(), restricted].join(':');
 }
+
+/**
+ * A chart repository on 127.0.0.1 that publishes version 0.2.0 of the chart right after the first time its
+ * index is read: a client that reads the index twice (once for the hooks, once for the install) would mix
+ * two versions; helm reads it once.
+ */
+async function movingRepository(ctx: RunContext): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hph-repo-'));
+  for (const [version, sub] of [['0.1.0', 'first'], ['0.2.0', 'all']] as const) {
+    mkdirSync(join(dir, sub));
+    await ctx.helm(['package', E2E_CHART, '--version', version, '-d', join(dir, 'all')]);
+    if (sub === 'first') await ctx.helm(['package', E2E_CHART, '--version', version, '-d', join(dir, 'first')]);
+  }
+  const server = spawn('python3', ['-c', REPO_SERVER, dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  ctx.onCleanup(() => server.kill());
+  const port = await new Promise<string>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const url = `http://127.0.0.1:${port}`;
+  for (const sub of ['first', 'all']) await ctx.helm(['repo', 'index', join(dir, sub), '--url', url]);
+  ctx.vars.REPOURL = url;
+}
+
+const REPO_SERVER = `
+import http.server, os, sys
+root = sys.argv[1]
+reads = {'n': 0}
+class H(http.server.SimpleHTTPRequestHandler):
+    def translate_path(self, path):
+        name = os.path.basename(path.split('?')[0])
+        if name == 'index.yaml':
+            reads['n'] += 1
+            return os.path.join(root, 'first' if reads['n'] == 1 else 'all', name)
+        return os.path.join(root, 'all', name)
+    def log_message(self, *a):
+        pass
+s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+`;
 
 export const CASES: Case[] = [
   {
@@ -337,6 +378,26 @@ export const CASES: Case[] = [
     steps: [
       { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([{ name: 'cm', kind: 'ConfigMap', events: 'pre-install' }, job('needs-jobs', { events: 'pre-install', weight: '1' })])], env: { KUBECONFIG: 'KCFG' } },
     ],
+  },
+  {
+    name: 'impersonation-kube-as-user-and-group',
+    chart: 'e2e',
+    setup: restrictedKubeconfig,
+    steps: [
+      {
+        args: [
+          'install', 'REL', 'CHART', '-n', 'NS', '--kube-as-user', 'system:serviceaccount:NS:restricted', '--kube-as-group', 'system:authenticated',
+          '--kube-as-group', 'system:serviceaccounts', ...values([{ name: 'cm', kind: 'ConfigMap', events: 'pre-install' }, job('needs-jobs', { events: 'pre-install', weight: '1' })]),
+        ],
+        env: { HELM_QPS: '20', HELM_BURST_LIMIT: '5' },
+      },
+    ],
+  },
+  {
+    name: 'repository-chart-version-range-resolved-once',
+    chart: 'e2e',
+    setup: movingRepository,
+    steps: [{ args: ['install', 'REL', 'hooks', '--repo', 'REPOURL', '--version', '>=0.1.0', '-n', 'NS', ...values([job('pre', { events: 'pre-install' })])] }],
   },
   {
     name: 'dry-run-client-offline',

@@ -88,8 +88,10 @@ async function runOnce(c: Case, h: Home, tool: Tool, tag: string): Promise<RunOu
       .replaceAll('OTHER', other)
       .replaceAll('NS', ns)
       .replaceAll('CHART', chart);
+  const cleanups: Array<() => void> = [];
   const ctx: RunContext = {
     vars,
+    onCleanup: (fn) => cleanups.push(fn),
     ns,
     other,
     token,
@@ -132,6 +134,7 @@ async function runOnce(c: Case, h: Home, tool: Tool, tag: string): Promise<RunOu
     ...(c.maskHooks ? { maskHooks: c.maskHooks } : {}),
   });
   const checks = (await c.check?.(ctx)) ?? [];
+  for (const fn of cleanups) fn();
   await cleanUp(ns, other, token);
   // Pods of a hook Deployment (name-hash-suffix) are the Deployment's doing, not a hook creation.
   const order = creationOrder(recs).filter((o) => !/^Pod\/.*-[a-z0-9]{6,10}-[a-z0-9]{5}$/.test(o));

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { kube } from '../e2e/harness.js';
 
 export interface Snapshot {
-  history: Array<{ revision: number; status: string; description: string }>;
+  history: Array<{ revision: number; status: string; description: string; chart: string }>;
   hookPhases: Record<string, string>;
   hooks: string;
   objects: Record<string, unknown>;
@@ -99,10 +99,11 @@ export async function takeSnapshot(opts: {
   ]);
   const snap: Snapshot = { history: [], hookPhases: {}, hooks: '', objects: {} };
   if (history.exitCode === 0) {
-    snap.history = (JSON.parse(String(history.stdout)) as Array<{ revision: number; status: string; description: string }>).map((h) => ({
+    snap.history = (JSON.parse(String(history.stdout)) as Array<{ revision: number; status: string; description: string; chart: string }>).map((h) => ({
       revision: h.revision,
       status: h.status,
       description: opts.normalize(h.description),
+      chart: h.chart,
     }));
   }
   if (status.exitCode === 0) {
