@@ -58,6 +58,8 @@ export interface Case {
   order?: boolean;
   /** The release lives in OTHER, not NS. */
   releaseInOther?: boolean;
+  /** helm names the release (--generate-name): the snapshot finds it with `helm list`. */
+  generatedName?: boolean;
 }
 
 const job = (name: string, extra: Record<string, unknown> = {}) => ({ name, kind: 'Job', runFor: '200ms', ...extra });
@@ -166,6 +168,24 @@ s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 `;
+
+/** A ServiceAccount "limited" in the run's namespace with exactly these rules (used through --kube-as-user). */
+function limitedIdentity(rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>) {
+  return async (ctx: RunContext): Promise<void> => {
+    const { core, kc } = kube();
+    const rb = kc.makeApiClient((await import('@kubernetes/client-node')).RbacAuthorizationV1Api);
+    await core.createNamespacedServiceAccount({ namespace: ctx.ns, body: { metadata: { name: 'limited' } } });
+    await rb.createNamespacedRole({ namespace: ctx.ns, body: { metadata: { name: 'limited' }, rules } });
+    await rb.createNamespacedRoleBinding({
+      namespace: ctx.ns,
+      body: {
+        metadata: { name: 'limited' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'limited' },
+        subjects: [{ kind: 'ServiceAccount', name: 'limited', namespace: ctx.ns }],
+      },
+    });
+  };
+}
 
 export const CASES: Case[] = [
   {
@@ -318,6 +338,23 @@ export const CASES: Case[] = [
     steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('post-bad', { events: 'post-install', exitCode: 4, deletePolicy: 'hook-failed' })])] }],
   },
   {
+    name: 'post-install-fails-at-create',
+    chart: 'e2e',
+    // A leftover object of a post hook without before-hook-creation: helm 3's create fails, helm 4 applies it.
+    setup: async (ctx) => createConfigMap(ctx.ns, 'leftover', { a: '1' }),
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('ok', { events: 'post-install', deletePolicy: 'hook-succeeded' }), { name: 'leftover', kind: 'ConfigMap', events: 'post-install', weight: '1', deletePolicy: 'hook-failed' }])] }],
+  },
+  {
+    name: 'hook-succeeded-delete-forbidden',
+    chart: 'e2e',
+    // An identity that may create ConfigMaps but not delete them: the hook-succeeded clean-up fails the event.
+    setup: limitedIdentity([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['*'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+    ]),
+    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--kube-as-user', 'system:serviceaccount:NS:limited', ...values([{ name: 'once', kind: 'ConfigMap', events: 'pre-install', deletePolicy: 'hook-succeeded' }])] }],
+  },
+  {
     name: 'pre-delete-fails',
     chart: 'e2e',
     steps: [
@@ -418,6 +455,14 @@ export const CASES: Case[] = [
       { args: ['install', 'REL', 'CHART', '-n', 'NS'] },
       { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--cleanup-on-fail', '--timeout', '8760h', '--set', 'deployment.enabled=true', '--set', 'deployment.readyAfter=0s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 5 })])] },
     ],
+  },
+  {
+    name: 'generate-name',
+    chart: 'e2e',
+    generatedName: true,
+    steps: [{ args: ['install', 'CHART', '--generate-name', '-n', 'NS', ...values([job('first', { events: 'pre-install' }), job('after', { events: 'post-install' })])] }],
+    // The generated name is in the main ConfigMap's name; objects are compared by kind and count.
+    order: false,
   },
   {
     name: 'create-namespace-and-name-template',

@@ -122,11 +122,16 @@ async function runOnce(c: Case, h: Home, tool: Tool, tag: string): Promise<RunOu
     namespaced: [...DEFAULT_KINDS.namespaced, ...(c.kinds?.namespaced ?? []).map(([v, k]) => [v.replaceAll('__RUN__', token), k] as [string, string])],
     cluster: [...DEFAULT_KINDS.cluster, ...(c.kinds?.cluster ?? [])],
   };
-  const normalize = normalizer({ [other]: 'OTHER', [ns]: 'NS', [chart]: 'CHART' });
+  let releaseName = release;
+  if (c.generatedName) {
+    const listed = await ctx.helm(['list', '-n', ns, '-q']);
+    releaseName = listed.stdout.trim().split('\n')[0] || release;
+  }
+  const normalize = normalizer({ [other]: 'OTHER', [ns]: 'NS', [chart]: 'CHART', ...(c.generatedName ? { [releaseName]: 'REL' } : {}) });
   const snapshot = await takeSnapshot({
     helmBin: h.bin,
     env: h.env,
-    release,
+    release: releaseName,
     namespaces: c.releaseInOther ? [other, ns] : [ns, other],
     token,
     kinds,
