@@ -138,11 +138,10 @@ async function restrictedKubeconfig(ctx: RunContext): Promise<void> {
  */
 async function movingRepository(ctx: RunContext): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hph-repo-'));
-  for (const [version, sub] of [['0.1.0', 'first'], ['0.2.0', 'all']] as const) {
-    mkdirSync(join(dir, sub));
-    await ctx.helm(['package', E2E_CHART, '--version', version, '-d', join(dir, 'all')]);
-    if (sub === 'first') await ctx.helm(['package', E2E_CHART, '--version', version, '-d', join(dir, 'first')]);
-  }
+  for (const sub of ['first', 'all']) mkdirSync(join(dir, sub), { recursive: true });
+  await ctx.helm(['package', E2E_CHART, '--version', '0.1.0', '-d', join(dir, 'first')]);
+  await ctx.helm(['package', E2E_CHART, '--version', '0.1.0', '-d', join(dir, 'all')]);
+  await ctx.helm(['package', E2E_CHART, '--version', '0.2.0', '-d', join(dir, 'all')]);
   const server = spawn('python3', ['-c', REPO_SERVER, dir], { stdio: ['ignore', 'pipe', 'ignore'] });
   ctx.onCleanup(() => server.kill());
   const port = await new Promise<string>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
