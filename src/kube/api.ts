@@ -75,7 +75,6 @@ export class KubeApi {
   requests = 0;
   constructor(
     private readonly kc: KubeConfig,
-    private readonly extraHeaders: Record<string, string | string[]> = {},
     private readonly limit?: RateLimit,
   ) {
     const server = kc.getCurrentCluster()?.server;
@@ -108,7 +107,6 @@ export class KubeApi {
     const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     const headers: Record<string, string | string[]> = {
       ...(opts.headers as Record<string, string | string[]>),
-      ...this.extraHeaders,
       Accept: req.text ? '*/*' : 'application/json',
     };
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;

@@ -50,7 +50,7 @@ export class Cluster {
   constructor(kc: KubeConfig, opts: { fieldManager?: string; qps?: number; burst?: number } = {}) {
     this.kc = kc;
     const limit = opts.qps ? new RateLimit(opts.qps, opts.burst ?? 100) : undefined;
-    this.api = new KubeApi(kc, {}, limit);
+    this.api = new KubeApi(kc, limit);
     this.fieldManager = opts.fieldManager ?? 'helm';
     this.user = kc.getCurrentUser()?.name ?? 'the current user';
   }
@@ -215,21 +215,24 @@ export class Cluster {
   /** Turns an API failure into what failed, why, and what to do. */
   explain(cause: unknown, action: string): PluginError {
     if (cause instanceof PluginError) return cause;
-    if (cause instanceof ApiError) {
-      const body = cause.status?.message;
-      if (cause.code === 403) {
+    // The JSON client's ApiError, or client-node's watch error (a plain Error carrying statusCode).
+    const watchCode = (cause as { statusCode?: unknown } | null)?.statusCode;
+    if (cause instanceof ApiError || typeof watchCode === 'number') {
+      const code = cause instanceof ApiError ? cause.code : (watchCode as number);
+      const body = cause instanceof ApiError ? cause.status?.message : undefined;
+      if (code === 403) {
         return new PluginError(`RBAC: ${action} forbidden for ${this.user}${body ? `: ${body}` : ''}`, {
           cause,
           hint: "Ask for the Role that lets you manage the chart's hook kinds in this namespace.",
         });
       }
-      if (cause.code === 401) {
+      if (code === 401) {
         return new PluginError(`cannot ${action}: the API server rejected the credentials (401)`, {
           cause,
           hint: 'Refresh your kubeconfig credentials, then retry.',
         });
       }
-      return new PluginError(`cannot ${action}: ${body ?? `HTTP ${cause.code}`}`, { cause });
+      return new PluginError(`cannot ${action}: ${body ?? `HTTP ${code}`}`, { cause });
     }
     const msg = cause instanceof Error ? cause.message : String(cause);
     return new PluginError(`cannot ${action}: ${msg}`, {

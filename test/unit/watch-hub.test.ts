@@ -488,6 +488,55 @@ test(
 );
 
 test(
+  'a 403 on the watch fails every waiter at once with the RBAC message; nothing retries',
+  scenario(async ({ api, hub }) => {
+    api.jobs = [job('a', '10')];
+    api.listResourceVersion = '10';
+    api.watchFailures.push(403);
+    const started = performance.now();
+    const error = await hub.until(NS, 'Job', 'a', outcome('uid-a'), opts({ timeoutMs: 60_000 })).catch((e: unknown) => e);
+    assert.instance(error, Error);
+    assert.match((error as Error).message, /RBAC: watch Jobs in app forbidden for nobody/, (error as Error).message);
+    assert.ok(performance.now() - started < 5000, 'not at the timeout');
+    await settle();
+    assert.is(api.watches.length, 1, 'a permanent refusal is not retried');
+  }),
+);
+
+test(
+  'close() fails a pending waiter at once (its timer cleared), with a message',
+  scenario(async ({ api, hub }) => {
+    api.jobs = [job('a', '10')];
+    api.listResourceVersion = '10';
+    const pending = hub.until(NS, 'Job', 'a', outcome('uid-a'), opts({ timeoutMs: 60_000 })).catch((e: unknown) => e);
+    await hub.prime(NS, 'Job');
+    await tick();
+    hub.close();
+    const error = await pending;
+    assert.match((error as Error).message, /closed/);
+  }),
+);
+
+test(
+  'an exception inside a waiter fails that waiter only; the others go on',
+  scenario(async ({ api, hub }) => {
+    api.jobs = [job('a', '10'), job('b', '10')];
+    api.listResourceVersion = '10';
+    let calls = 0;
+    const broken = hub.until(NS, 'Job', 'a', () => {
+      if (++calls > 1) throw new Error('bad evaluation');
+      return undefined;
+    }, opts()).catch((e: unknown) => e);
+    const fine = hub.until(NS, 'Job', 'b', outcome('uid-b'), opts());
+    await waitFor('the watch', () => api.watches.length === 1);
+    api.stream(0).send('MODIFIED', job('a', '11'));
+    assert.match(((await broken) as Error).message, /bad evaluation/);
+    api.stream(0).send('MODIFIED', job('b', '12', 'complete'));
+    assert.equal(await fine, { ok: true });
+  }),
+);
+
+test(
   'close() while the watch request is still in flight still ends that connection',
   scenario(async ({ api, hub }) => {
     api.jobs = [];
