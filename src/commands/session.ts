@@ -47,7 +47,7 @@ export class Session {
   readonly settings: HelmSettings;
   readonly helm: Helm;
   readonly timeoutMs: number;
-  readonly driver: Driver;
+  private readonly driver: Driver | { unsupported: string };
   private version: Promise<HelmVersion> | undefined;
   private kube: Promise<Kube> | undefined;
   private modules:
@@ -70,14 +70,7 @@ export class Session {
     } catch (error) {
       throw new UsageError(`--timeout: ${(error as Error).message}`);
     }
-    const driver = driverOf(opts.env.HELM_DRIVER);
-    if (typeof driver !== 'string') {
-      throw new UsageError(
-        `HELM_DRIVER=${driver.unsupported} is not supported: the plugin keeps helm's release record (pending states, hook runs, failures) in helm's secret or configmap storage; nothing was run`,
-        'Use HELM_DRIVER=secret (helm\'s default) or configmap, or plain helm for this release.',
-      );
-    }
-    this.driver = driver;
+    this.driver = driverOf(opts.env.HELM_DRIVER);
     if (!this.dryRun) checkClusterSettings(this.settings);
   }
 
@@ -123,10 +116,18 @@ export class Session {
   }
 
   private async cluster(): Promise<Kube> {
+    const driver = this.driver;
+    // Every flow reads the release's history before it changes anything: an unsupported driver stops it there.
+    if (typeof driver !== 'string') {
+      throw new UsageError(
+        `HELM_DRIVER=${driver.unsupported} is not supported: the plugin keeps helm's release record (pending states, hook runs, failures) in helm's secret or configmap storage; nothing was run`,
+        "Use HELM_DRIVER=secret (helm's default) or configmap, or plain helm (or --no-hooks) for this release.",
+      );
+    }
     this.kube ??= (async () => {
       const [{ kubeConfigFor }, { Cluster }, { WatchHub }, { ReleaseStore }] = await this.kubeModules();
       const cluster = new Cluster(kubeConfigFor(this.settings), { qps: this.settings.qps, burst: this.settings.burst });
-      return { cluster, hub: new WatchHub(cluster), store: new ReleaseStore(cluster, this.driver) };
+      return { cluster, hub: new WatchHub(cluster), store: new ReleaseStore(cluster, driver) };
     })();
     return this.kube;
   }

@@ -41,6 +41,9 @@ for (const major of MAJORS) {
       assert.is(r.exitCode, 2, `${args.join(' ')}: exit code (stderr: ${r.stderr})`);
       assert.match(r.stderr, message, args.join(' '));
     }
+    const sql = await helm(major, ['parallel-hooks', 'install', 'bad', CHART, '-n', ns], { HELM_DRIVER: 'sql' });
+    assert.is(sql.exitCode, 2, sql.stderr);
+    assert.match(sql.stderr, /HELM_DRIVER=sql is not supported/);
     assert.is(await releaseState(major, 'bad', ns), undefined, 'no release');
     assert.equal(await objectsIn(ns), [], 'nothing applied');
     await dropNamespace(ns);
