@@ -5,8 +5,8 @@
  *   pending-upgrade, pending-rollback), so helm's lock refuses a concurrent operation; the pre hooks run
  *   with their last runs recorded; the revision is removed just before helm stores its own;
  * - after: helm has stored the revision as deployed (and superseded what it replaced); as plain helm shows it
- *   while post hooks run, the revision goes back to pending, with the hooks that ran, and the replaced
- *   revisions back to deployed; the post hooks run; then helm's final state is restored.
+ *   while post hooks run, the revision goes back to pending, with the hooks that ran, and the revisions
+ *   helm changed (superseded) back to what they were; the post hooks run; then helm's final state.
  */
 import { HookFailureError, InterruptedError, PluginError } from '../errors.js';
 import type { LifecycleEvent } from '../hooks/model.js';
@@ -85,25 +85,27 @@ export async function runPostHooks(
   const final = { status: stored.release.info.status, description: stored.release.info.description };
   const keeper = await session.keeper(stored);
   keeper.setStatus(around.pending.status, around.pending.description);
-  // helm supersedes what it replaced only after the post hooks succeed.
-  const replaced: number[] = [];
+  // helm supersedes what it replaced only after the post hooks succeed: until then every older revision
+  // keeps the status it had before helm's main command (one list to find those helm changed).
+  const changed: Array<{ version: number; before: string; after: string }> = [];
+  const now = await store.history(name, namespace);
   for (const old of before) {
-    if (old.status !== 'deployed' || old.version === version) continue;
-    const now = await store.get(name, namespace, old.version);
-    if (now && now.release.info.status === 'superseded') {
-      now.release.info.status = 'deployed';
-      await store.update(now);
-      replaced.push(old.version);
-    }
+    const after = now.find((r) => r.version === old.version)?.status;
+    if (old.version === version || after === undefined || after === old.status) continue;
+    const record = await store.get(name, namespace, old.version);
+    if (!record) continue;
+    record.release.info.status = old.status;
+    await store.update(record);
+    changed.push({ version: old.version, before: old.status, after });
   }
   await keeper.flush();
   await guarded(around, keeper, 'post', () => session.runEvent(plan, keeper, around.apply));
   keeper.setStatus(final.status, final.description);
   await keeper.flush();
-  for (const v of replaced) {
-    const old = await store.get(name, namespace, v);
+  for (const c of changed) {
+    const old = await store.get(name, namespace, c.version);
     if (old) {
-      old.release.info.status = 'superseded';
+      old.release.info.status = c.after;
       await store.update(old);
     }
   }
