@@ -29,21 +29,31 @@ export interface EventSummary {
 export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventSummary> {
   const started = Date.now();
   const results: HookResult[] = [];
+  const begun: Hook[] = [];
   let failed = false;
   const run = async (hook: Hook): Promise<void> => {
     if (failed) return; // start nothing new after a failure
+    begun.push(hook);
     const result = await runHook(hook, plan.event, ctx);
     results.push(result);
     if (!result.ok) failed = true;
   };
   ctx.reporter.eventStarted(plan);
 
-  for (const tier of plan.tiers) {
-    for (const step of tier.steps) {
+  try {
+    for (const tier of plan.tiers) {
+      for (const step of tier.steps) {
+        if (failed) break;
+        await runStep(step, run, plan.parallelism);
+      }
       if (failed) break;
-      await runStep(step, run, plan.parallelism);
     }
-    if (failed) break;
+  } catch (error) {
+    // Interrupted: say what this event left on the cluster (kind/name only), then let the command record it.
+    if (error instanceof InterruptedError && begun.length > 0) {
+      ctx.reporter.note(`${plan.event}: interrupted; hooks created and left as they were: ${begun.map((h) => hookLabel(h)).join(', ')}`);
+    }
+    throw error;
   }
 
   const summary: EventSummary = {

@@ -84,6 +84,7 @@ for (const major of MAJORS) {
     assert.is(r.exitCode, 130, String(r.stderr));
     assert.match(String(r.stderr), /interrupted while waiting for Job\/slow/);
     assert.match(String(r.stderr), /received SIGINT: stopping/);
+    assert.match(String(r.stderr), /pre-install: interrupted; hooks created and left as they were: Job\/slow \(/, 'it says what it left');
     const objects = await objectsIn(ns);
     assert.ok(objects.includes('Job/slow') && !objects.includes('Job/after'), objects.join(', '));
     const state = await releaseState(major, 'int', ns);
