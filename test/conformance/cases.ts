@@ -85,34 +85,40 @@ async function deleteJobWhenRunning(ctx: RunContext, name: string): Promise<void
   }
 }
 
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+
+/** A ServiceAccount in a namespace bound to a Role of exactly these rules (both named `name`). */
+async function serviceAccountWithRole(namespace: string, name: string, rules: Rule[]): Promise<void> {
+  const { core, kc } = kube();
+  const rb = kc.makeApiClient((await import('@kubernetes/client-node')).RbacAuthorizationV1Api);
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  await rb.createNamespacedRole({ namespace, body: { metadata: { name }, rules } });
+  await rb.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    },
+  });
+}
+
+/** A ServiceAccount "limited" in the run's namespace with exactly these rules (used through --kube-as-user). */
+function limitedIdentity(rules: Rule[]) {
+  return (ctx: RunContext): Promise<void> => serviceAccountWithRole(ctx.ns, 'limited', rules);
+}
+
 /**
  * A kubeconfig of its own for an identity that may do everything helm needs in the namespace but create or
  * delete Jobs, first in KUBECONFIG: helm uses it (client-go: the first file's current-context wins), so the
  * plugin must too. Also in the list: a missing file and the same file twice.
  */
 async function restrictedKubeconfig(ctx: RunContext): Promise<void> {
-  const { core, kc } = kube();
-  const rbac = (await import('@kubernetes/client-node')).RbacAuthorizationV1Api;
-  const rb = kc.makeApiClient(rbac);
-  await core.createNamespacedServiceAccount({ namespace: ctx.ns, body: { metadata: { name: 'restricted' } } });
-  await rb.createNamespacedRole({
-    namespace: ctx.ns,
-    body: {
-      metadata: { name: 'no-jobs' },
-      rules: [
-        { apiGroups: [''], resources: ['configmaps', 'secrets', 'serviceaccounts', 'pods', 'pods/log'], verbs: ['*'] },
-        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch'] },
-      ],
-    },
-  });
-  await rb.createNamespacedRoleBinding({
-    namespace: ctx.ns,
-    body: {
-      metadata: { name: 'no-jobs' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'no-jobs' },
-      subjects: [{ kind: 'ServiceAccount', name: 'restricted', namespace: ctx.ns }],
-    },
-  });
+  await serviceAccountWithRole(ctx.ns, 'restricted', [
+    { apiGroups: [''], resources: ['configmaps', 'secrets', 'serviceaccounts', 'pods', 'pods/log'], verbs: ['*'] },
+    { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch'] },
+  ]);
+  const { core } = kube();
   const token = await core.createNamespacedServiceAccountToken({ name: 'restricted', namespace: ctx.ns, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
   const admin = parse(readFileSync(kubeconfig(), 'utf8')) as { clusters: Array<{ cluster: unknown }> };
   const dir = mkdtempSync(join(tmpdir(), 'hph-kcfg-'));
@@ -167,24 +173,6 @@ s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 `;
-
-/** A ServiceAccount "limited" in the run's namespace with exactly these rules (used through --kube-as-user). */
-function limitedIdentity(rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>) {
-  return async (ctx: RunContext): Promise<void> => {
-    const { core, kc } = kube();
-    const rb = kc.makeApiClient((await import('@kubernetes/client-node')).RbacAuthorizationV1Api);
-    await core.createNamespacedServiceAccount({ namespace: ctx.ns, body: { metadata: { name: 'limited' } } });
-    await rb.createNamespacedRole({ namespace: ctx.ns, body: { metadata: { name: 'limited' }, rules } });
-    await rb.createNamespacedRoleBinding({
-      namespace: ctx.ns,
-      body: {
-        metadata: { name: 'limited' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'limited' },
-        subjects: [{ kind: 'ServiceAccount', name: 'limited', namespace: ctx.ns }],
-      },
-    });
-  };
-}
 
 export const CASES: Case[] = [
   {
