@@ -12,7 +12,7 @@ import { HookFailureError, InterruptedError, PluginError } from '../errors.js';
 import type { LifecycleEvent } from '../hooks/model.js';
 import type { ReleaseJson } from '../hooks/parse.js';
 import type { EventPlan } from '../hooks/plan.js';
-import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
+import type { RecordJson, ReleaseRecord, RevisionInfo } from '../kube/release-store.js';
 import type { RecordKeeper } from './record-keeper.js';
 import type { Session } from './session.js';
 
@@ -87,7 +87,7 @@ export async function runPostHooks(
   keeper.setStatus(around.pending.status, around.pending.description);
   // helm supersedes what it replaced only after the post hooks succeed: until then every older revision
   // keeps the status it had before helm's main command (one list to find those helm changed).
-  const changed: Array<{ version: number; before: string; after: string }> = [];
+  const changed: Array<{ record: ReleaseRecord; after: string }> = [];
   const now = await store.history(name, namespace);
   for (const old of before) {
     const after = now.find((r) => r.version === old.version)?.status;
@@ -96,18 +96,15 @@ export async function runPostHooks(
     if (!record) continue;
     record.release.info.status = old.status;
     await store.update(record);
-    changed.push({ version: old.version, before: old.status, after });
+    changed.push({ record, after });
   }
   await keeper.flush();
   await guarded(around, keeper, 'post', () => session.runEvent(plan, keeper, around.apply));
   keeper.setStatus(final.status, final.description);
   await keeper.flush();
-  for (const c of changed) {
-    const old = await store.get(name, namespace, c.version);
-    if (old) {
-      old.release.info.status = c.after;
-      await store.update(old);
-    }
+  for (const { record, after } of changed) {
+    record.release.info.status = after;
+    await store.update(record);
   }
 }
 

@@ -55,7 +55,7 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
       chart = file;
     }
     const helmArgs = [...args.args];
-    const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
+    const namespace = session.releaseNamespace();
 
     // helm's own rendering, with the user's arguments (-o and --dry-run are the plugin's here), started at
     // once; beside it, what helm checks and does before it renders an install, which its dry run skips: the

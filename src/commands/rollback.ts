@@ -8,7 +8,7 @@ import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { ReleaseJson } from '../hooks/parse.js';
 import type { RecordJson } from '../kube/release-store.js';
-import { recordTime } from '../kube/release-store.js';
+import { recordTime, userLabelsOf } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
 import { type CommandOptions, Session } from './session.js';
 
@@ -25,7 +25,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
 
   try {
     session.warmUp();
-    const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
+    const namespace = session.releaseNamespace();
     const store = await session.store();
     const history = await store.history(name, namespace);
     const current = history[history.length - 1];
@@ -67,7 +67,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
         ...('deleted' in release.info ? { deleted: '' } : {}),
       };
       for (const hook of release.hooks ?? []) if (hook.last_run) hook.last_run = 'started_at' in hook.last_run ? { started_at: '', completed_at: '', phase: '' } : { phase: '' };
-      ran = await runPreHooks({ ...around, phase: 'pre' }, session.plan('pre-rollback', release as unknown as ReleaseJson), release, labelsOf(target.labels));
+      ran = await runPreHooks({ ...around, phase: 'pre' }, session.plan('pre-rollback', release as unknown as ReleaseJson), release, userLabelsOf(target.labels));
     }
 
     const code = await session.helm.passthrough(['rollback', ...opts.helmArgs, '--no-hooks']);
@@ -89,10 +89,4 @@ function applyHooks(args: HelmArgs, targetMethod: unknown): boolean {
   if (flag === 'true') return true;
   if (flag === 'false') return false;
   return targetMethod === 'ssa';
-}
-
-/** The target's user labels (system labels are the storage's own). */
-function labelsOf(labels: Record<string, string>): Record<string, string> {
-  const { name: _n, owner: _o, status: _s, version: _v, createdAt: _c, modifiedAt: _m, ...user } = labels;
-  return user;
 }

@@ -74,6 +74,11 @@ export class Session {
     if (!this.dryRun) checkClusterSettings(this.settings);
   }
 
+  /** The release namespace, as helm resolves it: -n (also attached, -nNS), else helm's HELM_NAMESPACE, else default. */
+  releaseNamespace(): string {
+    return this.args.value('namespace') || this.opts.env.HELM_NAMESPACE || 'default';
+  }
+
   helmVersion(): Promise<HelmVersion> {
     return (this.version ??= this.helm.version());
   }

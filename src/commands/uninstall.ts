@@ -18,7 +18,7 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
   const session = new Session(opts, args);
   if (args.bool('no-hooks')) return session.helm.passthrough(['uninstall', ...opts.helmArgs]);
   const flags = args.flagsOnly();
-  const namespace = args.value('namespace') || opts.env.HELM_NAMESPACE || 'default';
+  const namespace = session.releaseNamespace();
 
   try {
     session.warmUp();

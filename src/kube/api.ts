@@ -72,7 +72,6 @@ export class RateLimit {
 
 export class KubeApi {
   readonly server: URL;
-  requests = 0;
   constructor(
     private readonly kc: KubeConfig,
     private readonly limit?: RateLimit,
@@ -99,7 +98,6 @@ export class KubeApi {
 
   private async once(req: ApiRequest): Promise<unknown> {
     await this.limit?.take();
-    this.requests++;
     const opts: RequestOptions = { headers: {} };
     await this.kc.applyToHTTPSOptions(opts);
     const url = new URL(this.server.href.replace(/\/$/, '') + req.path);

@@ -161,25 +161,6 @@ export class Cluster {
     }
   }
 
-  /** Objects of a kind in a namespace (or cluster-wide for cluster-scoped kinds), with an optional label selector. */
-  async list<T = KubernetesObject>(ref: { apiVersion: string; kind: string; namespace: string }, labelSelector?: string): Promise<{ items: T[]; metadata?: { resourceVersion?: string } }> {
-    try {
-      return await this.send({ method: 'GET', path: await this.path(ref), query: { labelSelector } });
-    } catch (cause) {
-      throw this.explain(cause, `list ${ref.kind} in ${ref.namespace}`);
-    }
-  }
-
-  /** Replaces an object (PUT). */
-  async replace(obj: KubernetesObject & { metadata: { name: string; namespace?: string } }): Promise<KubernetesObject> {
-    const ref = { apiVersion: obj.apiVersion as string, kind: obj.kind as string, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
-    try {
-      return await this.send({ method: 'PUT', path: await this.path(ref), query: { fieldManager: this.fieldManager }, body: obj });
-    } catch (cause) {
-      throw this.explain(cause, `update ${ref.kind} ${ref.name}`);
-    }
-  }
-
   /** Creates a namespace as `helm --create-namespace` does (label name=<ns>); an existing one is fine. */
   async ensureNamespace(name: string): Promise<void> {
     try {

@@ -52,6 +52,12 @@ export interface RevisionInfo {
 }
 
 const OWNER = 'helm';
+/** Labels helm's storage sets itself; the others on a record are the user's (--labels). */
+const SYSTEM_LABELS = ['name', 'owner', 'status', 'version', 'createdAt', 'modifiedAt'];
+
+export function userLabelsOf(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => !SYSTEM_LABELS.includes(k)));
+}
 const SECRET_TYPE = 'helm.sh/release.v1';
 
 export class ReleaseStore {
@@ -137,9 +143,8 @@ export class ReleaseStore {
   }
 
   private object(record: ReleaseRecord, stamp: Record<string, string>): V1Secret | V1ConfigMap {
-    const { createdAt: _c, modifiedAt: _m, ...kept } = record.labels;
     const labels: Record<string, string> = {
-      ...kept,
+      ...userLabelsOf(record.labels),
       ...(record.labels.createdAt !== undefined && stamp.createdAt === undefined ? { createdAt: record.labels.createdAt } : {}),
       name: record.name,
       owner: OWNER,

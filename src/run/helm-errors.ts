@@ -44,8 +44,3 @@ export function noMatchText(hook: Hook, forDelete: boolean, event: string): stri
     ? `unable to build kubernetes object for deleting hook ${hook.path}: ${inner}`
     : `unable to build kubernetes object for ${event} hook ${hook.path}: ${inner}`;
 }
-
-/** helm's error when a policy delete fails. */
-export function deleteFailureText(apiMessage: string): string {
-  return apiMessage;
-}
