@@ -86,7 +86,18 @@ export interface Command {
 }
 
 export function argsFor(c: Command): string[] {
-  const common = [c.release, CHART, '-n', c.namespace, '-f', c.valuesFile, '--set', `configmap.data=${c.runId}`, '--timeout', '15m'];
+  const common = [
+    c.release,
+    CHART,
+    '-n',
+    c.namespace,
+    '-f',
+    c.valuesFile,
+    '--set',
+    `configmap.data=${c.runId}`,
+    '--timeout',
+    '15m',
+  ];
   if (c.tool === 'no-hooks') return ['upgrade', ...common, '--no-hooks'];
   if (c.tool.tool === 'helm') return ['upgrade', ...common];
   return ['parallel-hooks', 'upgrade', ...common, '--hook-parallelism', String(c.tool.parallelism)];
@@ -97,7 +108,8 @@ export async function timeOnly(major: Major, c: Command): Promise<number> {
   const t0 = performance.now();
   const r = await helm(major, argsFor(c));
   const s = (performance.now() - t0) / 1000;
-  if (r.exitCode !== 0) throw new Error(`helm ${major} ${argsFor(c).join(' ')} failed (${r.exitCode}):\n${tail(r.stderr)}`);
+  if (r.exitCode !== 0)
+    throw new Error(`helm ${major} ${argsFor(c).join(' ')} failed (${r.exitCode}):\n${tail(r.stderr)}`);
   return s;
 }
 
@@ -149,27 +161,49 @@ export function analyse(
       missing.push(`${hook.kind}/${hook.name} not finished`);
       continue;
     }
-    timing.set(hook.name, { hook, startMs: last.createdAt, endMs: waited ? (last.finishedAt as number) : last.createdAt });
+    timing.set(hook.name, {
+      hook,
+      startMs: last.createdAt,
+      endMs: waited ? (last.finishedAt as number) : last.createdAt,
+    });
   }
   const hookPhaseByEvent: Partial<Record<Event, number>> = {};
   let hookPhaseS = 0;
   let idealHookS = 0;
   for (const event of EVENTS) {
     const tiers = tiersOf(hooks, event);
-    const all = tiers.flat().map((h) => timing.get(h.name)).filter((t): t is HookTiming => t !== undefined);
+    const all = tiers
+      .flat()
+      .map((h) => timing.get(h.name))
+      .filter((t): t is HookTiming => t !== undefined);
     if (all.length === 0) continue;
     const phase = (Math.max(...all.map((t) => t.endMs)) - Math.min(...all.map((t) => t.startMs))) / 1000;
     hookPhaseByEvent[event] = phase;
     hookPhaseS += phase;
     for (const tier of tiers) {
-      const durations = tier.map((h) => timing.get(h.name)).filter((t): t is HookTiming => t !== undefined).map((t) => t.endMs - t.startMs);
+      const durations = tier
+        .map((h) => timing.get(h.name))
+        .filter((t): t is HookTiming => t !== undefined)
+        .map((t) => t.endMs - t.startMs);
       idealHookS += Math.max(0, ...durations) / 1000;
     }
   }
-  return { hookPhaseByEvent, hookPhaseS, idealHookS, missing, detail: detail(recs, hooks, timing, hookPhaseS, parallelism) };
+  return {
+    hookPhaseByEvent,
+    hookPhaseS,
+    idealHookS,
+    missing,
+    detail: detail(recs, hooks, timing, hookPhaseS, parallelism),
+  };
 }
 
-function detail(recs: readonly Recorded[], hooks: readonly ExpectedHook[], timing: Map<string, HookTiming>, phaseS: number, n: number): HookDetail | undefined {
+function detail(
+  recs: readonly Recorded[],
+  hooks: readonly ExpectedHook[],
+  timing: Map<string, HookTiming>,
+  phaseS: number,
+  n: number,
+): HookDetail | undefined {
   const waited = [...timing.values()].filter((t) => t.hook.kind === 'Job' || t.hook.kind === 'Pod');
   if (!waited.length) return undefined;
   const durations = waited.map((t) => (t.endMs - t.startMs) / 1000);
@@ -184,7 +218,9 @@ function detail(recs: readonly Recorded[], hooks: readonly ExpectedHook[], timin
   const run: number[] = [];
   const toDone: number[] = [];
   for (const t of jobs) {
-    const pod = recs.filter((r) => r.kind === 'Pod' && r.job === t.hook.name && !r.preexisting && r.createdAt >= t.startMs).pop();
+    const pod = recs
+      .filter((r) => r.kind === 'Pod' && r.job === t.hook.name && !r.preexisting && r.createdAt >= t.startMs)
+      .pop();
     if (!pod) continue;
     toPod.push((pod.createdAt - t.startMs) / 1000);
     if (pod.finishedAt !== undefined) {
@@ -198,7 +234,9 @@ function detail(recs: readonly Recorded[], hooks: readonly ExpectedHook[], timin
   const gaps: number[] = [];
   for (const event of EVENTS) {
     for (const tier of tiersOf(hooks, event)) {
-      const ts = tier.map((h) => timing.get(h.name)).filter((t): t is HookTiming => t !== undefined && (t.hook.kind === 'Job' || t.hook.kind === 'Pod'));
+      const ts = tier
+        .map((h) => timing.get(h.name))
+        .filter((t): t is HookTiming => t !== undefined && (t.hook.kind === 'Job' || t.hook.kind === 'Pod'));
       const starts = ts.map((t) => t.startMs).sort((a, b) => a - b);
       const ends = ts.map((t) => t.endMs).sort((a, b) => a - b);
       for (let k = n; k < starts.length; k++) gaps.push(((starts[k] as number) - (ends[k - n] as number)) / 1000);

@@ -32,10 +32,18 @@ export async function startupProbe(rounds = 5): Promise<StartupProbe> {
   const cases = {
     nodeBare: ['--input-type=module', '-e', RSS],
     // --version prints the version first; the RSS is printed by a preload-free second statement instead.
-    pluginCli: ['--input-type=module', '-e', `process.argv.push('probe', '--version'); await import(${JSON.stringify(`file://${join(REPO, 'dist/cli.js')}`)}); process.on('exit', () => { ${RSS} })`],
+    pluginCli: [
+      '--input-type=module',
+      '-e',
+      `process.argv.push('probe', '--version'); await import(${JSON.stringify(`file://${join(REPO, 'dist/cli.js')}`)}); process.on('exit', () => { ${RSS} })`,
+    ],
     kubeClient: ['--input-type=module', '-e', `await import('@kubernetes/client-node'); ${RSS}`],
   } as const;
-  const runs: Record<keyof typeof cases, Array<{ seconds: number; rssMB: number }>> = { nodeBare: [], pluginCli: [], kubeClient: [] };
+  const runs: Record<keyof typeof cases, Array<{ seconds: number; rssMB: number }>> = {
+    nodeBare: [],
+    pluginCli: [],
+    kubeClient: [],
+  };
   for (let i = 0; i < rounds; i++) {
     for (const k of Object.keys(cases) as Array<keyof typeof cases>) runs[k].push(await once([...cases[k]]));
   }

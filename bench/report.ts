@@ -60,7 +60,10 @@ export function targetsTable(tg: readonly Target[]): string {
   return [
     '| result | target | helm | measured | limit | how |',
     '|---|---|---|---|---|---|',
-    ...tg.map((t) => `| **${t.pass ? 'PASS' : 'MISS'}** | ${t.text} | ${t.helmVersion ?? ''} | ${t.value} | ${t.limit} | ${t.how} |`),
+    ...tg.map(
+      (t) =>
+        `| **${t.pass ? 'PASS' : 'MISS'}** | ${t.text} | ${t.helmVersion ?? ''} | ${t.value} | ${t.limit} | ${t.how} |`,
+    ),
   ].join('\n');
 }
 
@@ -91,11 +94,15 @@ function detailTable(rows: readonly Row[]): string {
 /** The with-hooks overhead of S1 at N=16, split into what the plugin's own timestamps can tell apart. */
 function overheadLines(rows: readonly Row[], startup: StartupProbe | undefined): string[] {
   const out: string[] = [];
-  for (const r of sorted(rows).filter((x) => x.scenario === 'S1' && x.tool === 'plugin' && x.parallelism === 16 && x.phases)) {
+  for (const r of sorted(rows).filter(
+    (x) => x.scenario === 'S1' && x.tool === 'plugin' && x.parallelism === 16 && x.phases,
+  )) {
     const p = r.phases as NonNullable<Row['phases']>;
     const inEvent = (p.events['pre-upgrade'] ?? 0) - r.hookPhaseSeconds;
     const after = p.afterLastEvent - r.noHooksSeconds;
-    const lib = startup ? `; loading \`@kubernetes/client-node\` alone is about ${f(startup.kubeClient.seconds - startup.nodeBare.seconds)} s of it, per the probe below` : '';
+    const lib = startup
+      ? `; loading \`@kubernetes/client-node\` alone is about ${f(startup.kubeClient.seconds - startup.nodeBare.seconds)} s of it, per the probe below`
+      : '';
     out.push(
       `- S1, N=16, helm ${r.helmVersion}: total - hook phase - helm --no-hooks = ${f(r.overheadSeconds)} s ~ start -> first event ${f(p.beforeFirstEvent)} s (node, render, Kubernetes client, watch${lib}) + in the event but outside the hook phase ${f(inEvent)} s (deleting the previous Jobs and waiting until they are gone, before the first creation) + last event -> exit minus helm --no-hooks ${f(after)} s.`,
     );
@@ -109,7 +116,10 @@ function scaleTable(rows: readonly Row[]): string {
   return [
     '| helm | N | total s | hook phase s | watch connections (max per namespace/kind) | API requests per hook | peak RSS MB |',
     '|---|---:|---:|---:|---|---:|---:|',
-    ...s3.map((r) => `| ${r.helmVersion} | ${r.parallelism} | ${f(r.totalSeconds)} | ${f(r.hookPhaseSeconds)} | ${r.watchConnections ?? ''} (${r.maxWatchesPerKey ?? ''}) | ${f(r.requestsPerHook)} | ${f(r.peakRssMB, 1)} |`),
+    ...s3.map(
+      (r) =>
+        `| ${r.helmVersion} | ${r.parallelism} | ${f(r.totalSeconds)} | ${f(r.hookPhaseSeconds)} | ${r.watchConnections ?? ''} (${r.maxWatchesPerKey ?? ''}) | ${f(r.requestsPerHook)} | ${f(r.peakRssMB, 1)} |`,
+    ),
   ].join('\n');
 }
 
@@ -131,7 +141,7 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
     '',
     ...SCENARIO_ORDER.filter((id) => rows.some((r) => r.scenario === id)).map((id) => `- **${TITLES[id] ?? id}**`),
     '',
-    'Tools: plain `helm upgrade` (hooks one at a time) and `helm parallel-hooks upgrade --hook-parallelism N` at N = 1, 4, 16 (S3: 100). Every hook has helm\'s default delete policy (before-hook-creation), except S2\'s Pods (hook-succeeded: kwok deletes terminating pods by name, without a UID precondition, and so can delete a bare Pod re-created under the same name within milliseconds; a simulation artefact, see bench/scenarios.ts). S2\'s tiers have weights -5, 0, 5, 10, each with a ServiceAccount, a ConfigMap, three Jobs and a Pod; the same layout again for post-upgrade.',
+    "Tools: plain `helm upgrade` (hooks one at a time) and `helm parallel-hooks upgrade --hook-parallelism N` at N = 1, 4, 16 (S3: 100). Every hook has helm's default delete policy (before-hook-creation), except S2's Pods (hook-succeeded: kwok deletes terminating pods by name, without a UID precondition, and so can delete a bare Pod re-created under the same name within milliseconds; a simulation artefact, see bench/scenarios.ts). S2's tiers have weights -5, 0, 5, 10, each with a ServiceAccount, a ConfigMap, three Jobs and a Pod; the same layout again for post-upgrade.",
     '',
     `## Targets (${pass}/${tg.length} PASS)`,
     '',
@@ -142,7 +152,7 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
     resultsTable(rows),
     '',
     '- **total**: the whole command, spawn to exit, as a user sees it. **hook phase**: per event, first hook created -> last hook finished (Jobs and Pods: seen Complete/Succeeded; other kinds: created), summed over events.',
-    '- **ideal**: `helm upgrade --no-hooks` on the same release, timed in the same round, plus, for every tier, the longest hook of that tier in this run (created -> finished, as the recorder saw it: the Job controller\'s and kwok\'s latency included, which no tool can avoid).',
+    "- **ideal**: `helm upgrade --no-hooks` on the same release, timed in the same round, plus, for every tier, the longest hook of that tier in this run (created -> finished, as the recorder saw it: the Job controller's and kwok's latency included, which no tool can avoid).",
     '- **plugin / helm** and **total / ideal**: the median of per-round (or per-run) ratios, not the ratio of medians.',
     ...(extrapolated ? [`- S3 plain helm is **extrapolated**, never run on 500 Jobs: ${extrapolated.note}.`] : []),
     '',
@@ -151,7 +161,14 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
   ];
   const scale = scaleTable(rows);
   if (scale) {
-    lines.push('## S3: scale', '', scale, '', 'Counts are the plugin\'s own (HELM_PARALLEL_HOOKS_STATS: every request it sends, every watch it opens, its node process\'s max RSS); helm\'s render and `--no-hooks` requests are not included.', '');
+    lines.push(
+      '## S3: scale',
+      '',
+      scale,
+      '',
+      "Counts are the plugin's own (HELM_PARALLEL_HOOKS_STATS: every request it sends, every watch it opens, its node process's max RSS); helm's render and `--no-hooks` requests are not included.",
+      '',
+    );
     for (const r of sorted(rows).filter((x) => x.scenario === 'S3' && x.tool === 'plugin')) {
       const sample = rows.find((x) => x.scenario === 'S3-sample' && x.helmVersion === r.helmVersion);
       const hook = sample?.detail?.hookMedian;
@@ -164,7 +181,7 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
     lines.push('');
   }
   lines.push(
-    '## Where the plugin\'s time goes',
+    "## Where the plugin's time goes",
     '',
     'From the plugin\'s timestamped plain output (medians). "start -> first event": node start, `helm upgrade --dry-run=server` (the render), client set-up and watch priming. "between events" / "last event -> exit": `helm upgrade --no-hooks` and, before post hooks, reading the stored release.',
     '',
@@ -177,9 +194,9 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
           '',
         ]
       : []),
-    '## Where a hook\'s time goes',
+    "## Where a hook's time goes",
     '',
-    'Medians over runs, from the watch recorder. A hook\'s duration (created -> seen finished) is the cluster\'s: the Job controller (Job -> Pod, Pod Succeeded -> Job Complete), the scheduler and kwok (Pod created -> Succeeded, the simulated run time included). "end -> next start" is the tool\'s own cost per hook inside a tier: the k-th hook start after the (k-N)-th hook end (N = the tool\'s parallelism): seeing the end, deleting the next hook\'s previous object, waiting until it is gone, creating the new one. "hooks at once": sum of hook durations / hook phase.',
+    "Medians over runs, from the watch recorder. A hook's duration (created -> seen finished) is the cluster's: the Job controller (Job -> Pod, Pod Succeeded -> Job Complete), the scheduler and kwok (Pod created -> Succeeded, the simulated run time included). \"end -> next start\" is the tool's own cost per hook inside a tier: the k-th hook start after the (k-N)-th hook end (N = the tool's parallelism): seeing the end, deleting the next hook's previous object, waiting until it is gone, creating the new one. \"hooks at once\": sum of hook durations / hook phase.",
     '',
     detailTable(rows),
     '',
@@ -196,7 +213,16 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
 }
 
 export function consoleSummary(rows: readonly Row[], tg: readonly Target[]): string {
-  return ['', resultsTable(rows), '', ...tg.map((t) => `${t.pass ? 'PASS' : 'MISS'}  ${t.text}${t.helmVersion ? ` [helm ${t.helmVersion}]` : ''}: ${t.value} (limit ${t.limit})`), ''].join('\n');
+  return [
+    '',
+    resultsTable(rows),
+    '',
+    ...tg.map(
+      (t) =>
+        `${t.pass ? 'PASS' : 'MISS'}  ${t.text}${t.helmVersion ? ` [helm ${t.helmVersion}]` : ''}: ${t.value} (limit ${t.limit})`,
+    ),
+    '',
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -212,15 +238,21 @@ function niceMax(x: number): number {
 }
 
 function panel(rows: readonly Row[], scenario: string, x0: number, y0: number, w: number, h: number): string {
-  const mine = rows.filter((r) => r.scenario === scenario && Number.isFinite(r.totalSeconds) && Number.isFinite(r.idealSeconds));
+  const mine = rows.filter(
+    (r) => r.scenario === scenario && Number.isFinite(r.totalSeconds) && Number.isFinite(r.idealSeconds),
+  );
   const versions = [...new Set(mine.map((r) => r.helmVersion))].sort();
   const plugin = mine.filter((r) => r.tool === 'plugin');
   const ns = [...new Set(plugin.map((r) => r.parallelism))].sort((a, b) => a - b);
   const out: string[] = [];
   const title = PLOT_TITLES[scenario] ?? scenario;
-  out.push(`<text x="${x0 + w / 2}" y="${y0 - 12}" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>`);
+  out.push(
+    `<text x="${x0 + w / 2}" y="${y0 - 12}" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>`,
+  );
   if (!plugin.length) {
-    out.push(`<text x="${x0 + w / 2}" y="${y0 + h / 2}" text-anchor="middle" font-size="12" fill="#888">not run</text>`);
+    out.push(
+      `<text x="${x0 + w / 2}" y="${y0 + h / 2}" text-anchor="middle" font-size="12" fill="#888">not run</text>`,
+    );
     return out.join('\n');
   }
   const yMax = niceMax(Math.max(...mine.map((r) => r.totalSeconds), ...mine.map((r) => r.idealSeconds)) * 1.05);
@@ -236,28 +268,44 @@ function panel(rows: readonly Row[], scenario: string, x0: number, y0: number, w
     out.push(`<text x="${x0 - 6}" y="${py(s) + 4}" text-anchor="end" font-size="11">${Number(s.toFixed(1))}</text>`);
   }
   for (const n of ns) out.push(`<text x="${px(n)}" y="${y0 + h + 16}" text-anchor="middle" font-size="11">${n}</text>`);
-  out.push(`<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle" font-size="12">--hook-parallelism N (log scale)</text>`);
-  out.push(`<text transform="translate(${x0 - 40},${y0 + h / 2}) rotate(-90)" text-anchor="middle" font-size="12">total seconds (median)</text>`);
+  out.push(
+    `<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle" font-size="12">--hook-parallelism N (log scale)</text>`,
+  );
+  out.push(
+    `<text transform="translate(${x0 - 40},${y0 + h / 2}) rotate(-90)" text-anchor="middle" font-size="12">total seconds (median)</text>`,
+  );
   versions.forEach((v, i) => {
     const color = COLORS[i % COLORS.length] as string;
     const helmRow = mine.find((r) => r.helmVersion === v && r.tool === 'helm');
     if (helmRow) {
       const y = py(helmRow.totalSeconds);
       out.push(`<line x1="${x0}" x2="${x0 + w}" y1="${y}" y2="${y}" stroke="${color}" stroke-dasharray="6 4"/>`);
-      out.push(`<text x="${x0 + w - 4}" y="${y - 4 - i * 13}" text-anchor="end" font-size="10" fill="${color}">plain helm ${esc(v)}: ${f(helmRow.totalSeconds, 1)} s</text>`);
+      out.push(
+        `<text x="${x0 + w - 4}" y="${y - 4 - i * 13}" text-anchor="end" font-size="10" fill="${color}">plain helm ${esc(v)}: ${f(helmRow.totalSeconds, 1)} s</text>`,
+      );
     }
     const pts = plugin.filter((r) => r.helmVersion === v).sort((a, b) => a.parallelism - b.parallelism);
     // Versions often coincide: the first drawn wide, later ones narrow on top, labels above then below.
-    out.push(`<polyline fill="none" stroke="${color}" stroke-width="${i === 0 ? 4 : 1.5}" stroke-opacity="${i === 0 ? 0.6 : 1}" points="${pts.map((r) => `${px(r.parallelism)},${py(r.totalSeconds)}`).join(' ')}"/>`);
+    out.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="${i === 0 ? 4 : 1.5}" stroke-opacity="${i === 0 ? 0.6 : 1}" points="${pts.map((r) => `${px(r.parallelism)},${py(r.totalSeconds)}`).join(' ')}"/>`,
+    );
     for (const r of pts) {
       const [cx, cy] = [px(r.parallelism), py(r.totalSeconds)];
-      out.push(i === 0 ? `<circle cx="${cx}" cy="${cy}" r="4.5" fill="${color}" fill-opacity="0.6"/>` : `<rect x="${cx - 2.5}" y="${cy - 2.5}" width="5" height="5" fill="${color}"/>`);
-      out.push(`<text x="${cx + 7}" y="${cy + (i % 2 === 0 ? -7 : 15)}" font-size="10" fill="${color}">${f(r.totalSeconds, 1)}</text>`);
+      out.push(
+        i === 0
+          ? `<circle cx="${cx}" cy="${cy}" r="4.5" fill="${color}" fill-opacity="0.6"/>`
+          : `<rect x="${cx - 2.5}" y="${cy - 2.5}" width="5" height="5" fill="${color}"/>`,
+      );
+      out.push(
+        `<text x="${cx + 7}" y="${cy + (i % 2 === 0 ? -7 : 15)}" font-size="10" fill="${color}">${f(r.totalSeconds, 1)}</text>`,
+      );
     }
     const ideal = pts[pts.length - 1];
     if (ideal) {
       const y = py(ideal.idealSeconds);
-      out.push(`<line x1="${x0}" x2="${x0 + w}" y1="${y}" y2="${y}" stroke="${color}" stroke-dasharray="1 3" stroke-width="1.5"/>`);
+      out.push(
+        `<line x1="${x0}" x2="${x0 + w}" y1="${y}" y2="${y}" stroke="${color}" stroke-dasharray="1 3" stroke-width="1.5"/>`,
+      );
     }
   });
   return out.join('\n');
@@ -267,7 +315,9 @@ function panel(rows: readonly Row[], scenario: string, x0: number, y0: number, w
 export function svgPlot(rows: readonly Row[]): string {
   const W = 960;
   const H = 420;
-  const versions = [...new Set(rows.filter((r) => r.scenario === 'S1' || r.scenario === 'S2').map((r) => r.helmVersion))].sort();
+  const versions = [
+    ...new Set(rows.filter((r) => r.scenario === 'S1' || r.scenario === 'S2').map((r) => r.helmVersion)),
+  ].sort();
   const legend = versions
     .map((v, i) => {
       const color = COLORS[i % COLORS.length] as string;

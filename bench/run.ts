@@ -66,7 +66,11 @@ function clusterUp(): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  log(startedCluster ? 'started the local control plane (it is stopped at the end)' : 'using the running local control plane');
+  log(
+    startedCluster
+      ? 'started the local control plane (it is stopped at the end)'
+      : 'using the running local control plane',
+  );
 }
 
 function clusterDown(): void {
@@ -86,14 +90,32 @@ const label = (t: Tool): string => (t.tool === 'helm' ? 'helm' : `plugin N=${t.p
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function prepareRelease(major: Major, rel: Release, ns: string, file: string, warmN: number): Promise<void> {
-  const install = await helm(major, ['upgrade', '--install', rel.name, join(REPO, 'test/fixtures/charts/hooks'), '-n', ns, '-f', file, '--set', 'configmap.data=install', '--no-hooks']);
+  const install = await helm(major, [
+    'upgrade',
+    '--install',
+    rel.name,
+    join(REPO, 'test/fixtures/charts/hooks'),
+    '-n',
+    ns,
+    '-f',
+    file,
+    '--set',
+    'configmap.data=install',
+    '--no-hooks',
+  ]);
   if (install.exitCode !== 0) throw new Error(`install of ${rel.name} failed:\n${install.stderr}`);
   // Untimed: creates every hook object once, so every timed upgrade finds and re-creates them.
   const tool = rel.hooks.length > 0 ? plugin(warmN) : ({ tool: 'helm', parallelism: 1 } as Tool);
   await timeOnly(major, { tool, release: rel.name, namespace: ns, valuesFile: file, runId: 'warm-up' });
 }
 
-async function runScenario(sc: Scenario, major: Major, helmVersion: string, runs: number, raw: RawRun[]): Promise<void> {
+async function runScenario(
+  sc: Scenario,
+  major: Major,
+  helmVersion: string,
+  runs: number,
+  raw: RawRun[],
+): Promise<void> {
   const rounds = Math.max(runs, sc.minRuns ?? 0);
   const ns = await namespace(`bench-${sc.id}-h${major}`);
   log(`${sc.id} helm ${helmVersion}: ${sc.title}; namespace ${ns}, ${rounds} round(s)`);
@@ -122,7 +144,16 @@ async function runScenario(sc: Scenario, major: Major, helmVersion: string, runs
         const sNoHooks = await timeOnly(major, { ...sbase, tool: 'no-hooks', runId: id('sample-nohooks') });
         const tool: Tool = { tool: 'helm', parallelism: 1 };
         const m = await measured(major, { ...sbase, tool, runId: id('sample-helm') }, sample.hooks);
-        raw.push({ scenario: `${sc.id}-sample`, major, helmVersion, tool, round, hookCount: sample.hooks.length, noHooksS: sNoHooks, m });
+        raw.push({
+          scenario: `${sc.id}-sample`,
+          major,
+          helmVersion,
+          tool,
+          round,
+          hookCount: sample.hooks.length,
+          noHooksS: sNoHooks,
+          m,
+        });
         report(`${sc.id}-sample`, helmVersion, round, rounds, `helm (${sample.hooks.length} serial Jobs)`, m, sNoHooks);
       }
     }
@@ -131,14 +162,31 @@ async function runScenario(sc: Scenario, major: Major, helmVersion: string, runs
   }
 }
 
-function report(sc: string, v: string, round: number, rounds: number, tool: string, m: RunMeasure, noHooks: number): void {
+function report(
+  sc: string,
+  v: string,
+  round: number,
+  rounds: number,
+  tool: string,
+  m: RunMeasure,
+  noHooks: number,
+): void {
   const f = (x: number) => x.toFixed(2);
   const d = m.detail;
-  const extra = d ? `; hook median ${f(d.hookMedian)} s${d.gapMedian !== undefined ? `, end -> next start ${f(d.gapMedian)} s` : ''}, ${d.meanConcurrency.toFixed(1)} at once` : '';
-  const stats = m.stats ? `; ${m.stats.requests} requests, ${m.stats.watchConnections} watch(es), ${m.stats.maxRssMB.toFixed(0)} MB` : '';
-  log(`  ${sc} helm ${v} round ${round}/${rounds} ${tool}: total ${f(m.totalS)} s, hook phase ${f(m.hookPhaseS)} s, ideal ${f(noHooks + m.idealHookS)} s (helm --no-hooks ${f(noHooks)} + hooks ${f(m.idealHookS)})${extra}${stats}`);
+  const extra = d
+    ? `; hook median ${f(d.hookMedian)} s${d.gapMedian !== undefined ? `, end -> next start ${f(d.gapMedian)} s` : ''}, ${d.meanConcurrency.toFixed(1)} at once`
+    : '';
+  const stats = m.stats
+    ? `; ${m.stats.requests} requests, ${m.stats.watchConnections} watch(es), ${m.stats.maxRssMB.toFixed(0)} MB`
+    : '';
+  log(
+    `  ${sc} helm ${v} round ${round}/${rounds} ${tool}: total ${f(m.totalS)} s, hook phase ${f(m.hookPhaseS)} s, ideal ${f(noHooks + m.idealHookS)} s (helm --no-hooks ${f(noHooks)} + hooks ${f(m.idealHookS)})${extra}${stats}`,
+  );
   if (m.exitCode !== 0) log(`    FAILED (exit ${m.exitCode}):\n${m.stderrTail ?? ''}`);
-  if (m.missing.length) log(`    ${m.missing.length} hook(s) not seen through: ${m.missing.slice(0, 5).join(', ')}${m.missing.length > 5 ? ', ...' : ''}`);
+  if (m.missing.length)
+    log(
+      `    ${m.missing.length} hook(s) not seen through: ${m.missing.slice(0, 5).join(', ')}${m.missing.length > 5 ? ', ...' : ''}`,
+    );
 }
 
 function meta(versions: Record<string, string>, quick: boolean, runs: number, startedAt: Date): Meta {
@@ -166,7 +214,13 @@ function meta(versions: Record<string, string>, quick: boolean, runs: number, st
       node: process.version,
       loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     },
-    versions: { helm: versions, kubernetes: pin('KUBE_VERSION'), etcd: pin('ETCD_VERSION'), kwok: pin('KWOK_VERSION'), plugin: commit },
+    versions: {
+      helm: versions,
+      kubernetes: pin('KUBE_VERSION'),
+      etcd: pin('ETCD_VERSION'),
+      kwok: pin('KWOK_VERSION'),
+      plugin: commit,
+    },
   };
 }
 
@@ -202,30 +256,37 @@ async function main(): Promise<number> {
   }
   const startedAt = new Date();
   const estimate = opts.scenarios.reduce((s, sc) => s + estimateScenarioS(sc, opts.runs), 0) * opts.majors.length;
-  log(`scenarios ${opts.scenarios.map((s) => s.id).join(', ')}; helm ${opts.majors.join(', ')}; ${opts.runs} round(s) each`);
+  log(
+    `scenarios ${opts.scenarios.map((s) => s.id).join(', ')}; helm ${opts.majors.join(', ')}; ${opts.runs} round(s) each`,
+  );
   log(`estimated duration: ~${Math.ceil(estimate / 60)} min (plus control-plane start and plugin install, if needed)`);
 
   clusterUp();
   const versions: Record<string, string> = {};
   for (const major of opts.majors) {
     await helmSetup(major);
-    versions[String(major)] = (await helm(major, ['version', '--template', '{{.Version}}'])).stdout.trim().replace(/^v/, '');
+    versions[String(major)] = (await helm(major, ['version', '--template', '{{.Version}}'])).stdout
+      .trim()
+      .replace(/^v/, '');
   }
   const raw: RawRun[] = [];
   const rawFile = join(WORK, `raw-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(WORK, { recursive: true });
-  const save = () => writeFileSync(rawFile, JSON.stringify({ meta: meta(versions, opts.quick, opts.runs, startedAt), raw }));
+  const save = () =>
+    writeFileSync(rawFile, JSON.stringify({ meta: meta(versions, opts.quick, opts.runs, startedAt), raw }));
   for (const sc of opts.scenarios) {
     for (const major of opts.majors) {
       await runScenario(sc, major, versions[String(major)] as string, opts.runs, raw);
       save();
     }
   }
-  log('start-up probe: node, the plugin\'s CLI, the Kubernetes client library');
+  log("start-up probe: node, the plugin's CLI, the Kubernetes client library");
   const startup = await startupProbe(opts.quick ? 3 : 5);
   const m = { ...meta(versions, opts.quick, opts.runs, startedAt), startup };
   writeFileSync(rawFile, JSON.stringify({ meta: m, raw }));
-  log(`done in ${Math.floor(m.durationSeconds / 60)} min ${m.durationSeconds % 60} s (estimated ~${Math.ceil(estimate / 60)} min); raw runs in ${rawFile}`);
+  log(
+    `done in ${Math.floor(m.durationSeconds / 60)} min ${m.durationSeconds % 60} s (estimated ~${Math.ceil(estimate / 60)} min); raw runs in ${rawFile}`,
+  );
   writeOutputs(opts.quick, m, raw);
   return 0;
 }

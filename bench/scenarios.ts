@@ -130,7 +130,11 @@ const S3: Scenario = {
   title: `scale: ${S3_COUNT} Jobs x 1 s in one tier`,
   release: { name: 'bench', values: generated('s3', S3_COUNT, '1s'), hooks: generatedHooks('s3', S3_COUNT, 1) },
   tools: [plugin(100)],
-  serialSample: { name: 'serial', values: generated('ser', S3_SAMPLE, '1s'), hooks: generatedHooks('ser', S3_SAMPLE, 1) },
+  serialSample: {
+    name: 'serial',
+    values: generated('ser', S3_SAMPLE, '1s'),
+    hooks: generatedHooks('ser', S3_SAMPLE, 1),
+  },
   extrapolateHelm: true,
 };
 
@@ -172,7 +176,11 @@ export function estimateScenarioS(sc: Scenario, runs: number): number {
   const rounds = Math.max(runs, sc.minRuns ?? 0);
   const best = sc.tools.reduce((a, t) => (t.parallelism > a.parallelism ? t : a), sc.tools[0] as Tool);
   let perRound = 1.5 + sc.tools.reduce((sum, t) => sum + estimateCommandS(sc.release.hooks, t) + 0.8, 0);
-  if (sc.serialSample) perRound += 1.5 + estimateCommandS(sc.serialSample.hooks, { tool: 'helm', parallelism: 1 }) + 0.8;
-  const setup = 5 + estimateCommandS(sc.release.hooks, best) + (sc.serialSample ? 5 + estimateCommandS(sc.serialSample.hooks, plugin(20)) : 0);
+  if (sc.serialSample)
+    perRound += 1.5 + estimateCommandS(sc.serialSample.hooks, { tool: 'helm', parallelism: 1 }) + 0.8;
+  const setup =
+    5 +
+    estimateCommandS(sc.release.hooks, best) +
+    (sc.serialSample ? 5 + estimateCommandS(sc.serialSample.hooks, plugin(20)) : 0);
   return setup + rounds * perRound;
 }

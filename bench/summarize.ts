@@ -78,7 +78,12 @@ export function rowsFrom(raw: readonly RawRun[], sampleHooks: number, extrapolat
     const first = runs[0] as RawRun;
     const good = runs.filter(ok);
     const helmByRound = new Map(
-      raw.filter((r) => r.scenario === first.scenario && r.helmVersion === first.helmVersion && r.tool.tool === 'helm' && ok(r)).map((r) => [r.round, r]),
+      raw
+        .filter(
+          (r) =>
+            r.scenario === first.scenario && r.helmVersion === first.helmVersion && r.tool.tool === 'helm' && ok(r),
+        )
+        .map((r) => [r.round, r]),
     );
     const perEvent: Partial<Record<Event, number>> = {};
     for (const ev of ['pre-upgrade', 'post-upgrade'] as const) {
@@ -119,7 +124,8 @@ export function rowsFrom(raw: readonly RawRun[], sampleHooks: number, extrapolat
     if (stats.length) {
       row.watchConnections = maxOf(stats.map((s) => s.watchConnections));
       row.maxWatchesPerKey = maxOf(stats.map((s) => Math.max(0, ...Object.values(s.watchesByKey))));
-      if (first.hookCount > 0) row.requestsPerHook = round(Math.max(...stats.map((s) => s.requests / first.hookCount)), 2);
+      if (first.hookCount > 0)
+        row.requestsPerHook = round(Math.max(...stats.map((s) => s.requests / first.hookCount)), 2);
       row.peakRssMB = round(Math.max(...stats.map((s) => s.maxRssMB)), 1);
     }
     const phases = good.map((r) => r.m.phases).filter((p): p is PluginPhases => p !== undefined);
@@ -142,7 +148,11 @@ export function rowsFrom(raw: readonly RawRun[], sampleHooks: number, extrapolat
         const xs = details.map((d) => d[k]).filter((x): x is number => x !== undefined);
         return xs.length ? round(median(xs)) : undefined;
       };
-      const d: HookDetail = { hookMedian: med('hookMedian') as number, hookMax: med('hookMax') as number, meanConcurrency: med('meanConcurrency') as number };
+      const d: HookDetail = {
+        hookMedian: med('hookMedian') as number,
+        hookMax: med('hookMax') as number,
+        meanConcurrency: med('meanConcurrency') as number,
+      };
       for (const k of ['jobToPod', 'podRun', 'podDoneToJobDone', 'gapMedian'] as const) {
         const v = med(k);
         if (v !== undefined) d[k] = v;
@@ -163,7 +173,9 @@ function extrapolated(raw: readonly RawRun[], measuredRows: readonly Row[], samp
   const samples = raw.filter((r) => r.scenario === 'S3-sample' && r.tool.tool === 'helm' && ok(r));
   for (const helmVersion of [...new Set(samples.map((r) => r.helmVersion))]) {
     const mine = samples.filter((r) => r.helmVersion === helmVersion);
-    const plugin = raw.filter((r) => r.scenario === 'S3' && r.helmVersion === helmVersion && r.tool.tool === 'plugin' && ok(r));
+    const plugin = raw.filter(
+      (r) => r.scenario === 'S3' && r.helmVersion === helmVersion && r.tool.tool === 'plugin' && ok(r),
+    );
     const pluginByRound = new Map(plugin.map((r) => [r.round, r]));
     const totals: number[] = [];
     const phases: number[] = [];
@@ -195,18 +207,36 @@ function extrapolated(raw: readonly RawRun[], measuredRows: readonly Row[], samp
       totalVsIdeal: round(median(totals) / ideal),
       extrapolated: true,
       note: `helm --no-hooks on the ${to}-Job release + ${to} x the per-hook serial cost measured on ${sampleHooks} Jobs ((helm - helm --no-hooks) / ${sampleHooks}, same round)`,
-      samples: { totalSeconds: totals.map((x) => round(x)), hookPhaseSeconds: phases.map((x) => round(x)), idealSeconds: [], noHooksSeconds: [] },
+      samples: {
+        totalSeconds: totals.map((x) => round(x)),
+        hookPhaseSeconds: phases.map((x) => round(x)),
+        idealSeconds: [],
+        noHooksSeconds: [],
+      },
     });
     // The plugin's ratio to helm, against the extrapolated time of the same round.
     for (const row of measuredRows) {
-      if (row.scenario === 'S3' && row.helmVersion === helmVersion && row.tool === 'plugin') row.totalVsHelm = round(median(ratios));
+      if (row.scenario === 'S3' && row.helmVersion === helmVersion && row.tool === 'plugin')
+        row.totalVsHelm = round(median(ratios));
     }
   }
   return rows;
 }
 
-export function find(rows: readonly Row[], scenario: string, helmVersion: string, tool: 'helm' | 'plugin', parallelism?: number): Row | undefined {
-  return rows.find((r) => r.scenario === scenario && r.helmVersion === helmVersion && r.tool === tool && (parallelism === undefined || r.parallelism === parallelism));
+export function find(
+  rows: readonly Row[],
+  scenario: string,
+  helmVersion: string,
+  tool: 'helm' | 'plugin',
+  parallelism?: number,
+): Row | undefined {
+  return rows.find(
+    (r) =>
+      r.scenario === scenario &&
+      r.helmVersion === helmVersion &&
+      r.tool === tool &&
+      (parallelism === undefined || r.parallelism === parallelism),
+  );
 }
 
 const fmt = (x: number | undefined, d = 2): string => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
@@ -258,10 +288,12 @@ export function targets(rows: readonly Row[], raw: readonly RawRun[]): Target[] 
     const s0 = raw.filter((r) => r.scenario === 'S0' && r.helmVersion === v && r.m.exitCode === 0);
     if (s0.length) {
       const helmByRound = new Map(s0.filter((r) => r.tool.tool === 'helm').map((r) => [r.round, r.m.totalS]));
-      const diffs = s0.filter((r) => r.tool.tool === 'plugin').flatMap((r) => {
-        const h = helmByRound.get(r.round);
-        return h === undefined ? [] : [r.m.totalS - h];
-      });
+      const diffs = s0
+        .filter((r) => r.tool.tool === 'plugin')
+        .flatMap((r) => {
+          const h = helmByRound.get(r.round);
+          return h === undefined ? [] : [r.m.totalS - h];
+        });
       const d = median(diffs);
       out.push({
         id: 'overhead',
@@ -311,7 +343,7 @@ export function targets(rows: readonly Row[], raw: readonly RawRun[]): Target[] 
         value: `${fmt(s3.requestsPerHook)}`,
         limit: '<= 4',
         pass: (s3.requestsPerHook ?? Infinity) <= 4,
-        how: 'HELM_PARALLEL_HOOKS_STATS requests / 500, worst run (the plugin\'s own requests; helm\'s are not counted)',
+        how: "HELM_PARALLEL_HOOKS_STATS requests / 500, worst run (the plugin's own requests; helm's are not counted)",
       });
       out.push({
         id: 'S3-rss',
@@ -320,7 +352,7 @@ export function targets(rows: readonly Row[], raw: readonly RawRun[]): Target[] 
         value: `${fmt(s3.peakRssMB, 1)} MB`,
         limit: '<= 150 MB',
         pass: (s3.peakRssMB ?? Infinity) <= 150,
-        how: 'HELM_PARALLEL_HOOKS_STATS maxRssMB (the plugin\'s node process), worst run',
+        how: "HELM_PARALLEL_HOOKS_STATS maxRssMB (the plugin's node process), worst run",
       });
     }
   }

@@ -10,9 +10,9 @@ import type { Reporter } from './output/reporter.js';
 
 const EPILOGUE = [
   'Every other flag and argument is passed to helm verbatim (helm install/upgrade/rollback/uninstall --help lists them).',
-  'Hooks of equal weight run up to --hook-parallelism at a time; tiers of different weights run in helm\'s order.',
+  "Hooks of equal weight run up to --hook-parallelism at a time; tiers of different weights run in helm's order.",
   'Chart authors: annotate a hook helm-parallel-hooks.io/serial: "true" to keep it alone; Chart.yaml annotation',
-  'helm-parallel-hooks.io/max-parallelism caps the chart\'s parallelism.',
+  "helm-parallel-hooks.io/max-parallelism caps the chart's parallelism.",
   '',
   'Exit codes: 0 ok, 1 error, 2 usage error (nothing applied), 3 hook failure, 130 interrupted; when helm itself',
   'fails, its own exit code.',
@@ -34,10 +34,16 @@ function helpParser() {
   const passthrough = (y: ReturnType<typeof yargs>) => y.options(options).epilogue(EPILOGUE);
   return yargs()
     .scriptName('helm parallel-hooks')
-    .usage('$0 <install|upgrade|rollback|uninstall> [helm arguments...] [--hook-parallelism N]\n\nRuns helm with --no-hooks and runs the release\'s lifecycle hooks itself, where helm would, with hooks of equal weight in parallel.')
+    .usage(
+      "$0 <install|upgrade|rollback|uninstall> [helm arguments...] [--hook-parallelism N]\n\nRuns helm with --no-hooks and runs the release's lifecycle hooks itself, where helm would, with hooks of equal weight in parallel.",
+    )
     .command('install [NAME] [CHART]', 'helm install, with parallel hooks', passthrough)
     .command('upgrade [RELEASE] [CHART]', 'helm upgrade (also --install), with parallel hooks', passthrough)
-    .command('rollback <RELEASE> [REVISION]', 'helm rollback, running the target revision\'s hooks in parallel', passthrough)
+    .command(
+      'rollback <RELEASE> [REVISION]',
+      "helm rollback, running the target revision's hooks in parallel",
+      passthrough,
+    )
     .command(['uninstall <RELEASE..>', 'delete'], 'helm uninstall, with parallel pre/post-delete hooks', passthrough)
     .options(options)
     .epilogue(EPILOGUE)
@@ -88,7 +94,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     interrupts++;
     if (interrupts > 1) process.exit(ExitCode.interrupted);
     reporter?.stop();
-    process.stderr.write(`\n[parallel-hooks] ${why}: stopping; nothing new starts, helm is ended, the release is marked as helm marks an interrupted one\n`);
+    process.stderr.write(
+      `\n[parallel-hooks] ${why}: stopping; nothing new starts, helm is ended, the release is marked as helm marks an interrupted one\n`,
+    );
     abort.abort();
   };
   const onSignal = (signal: NodeJS.Signals | undefined) => stop(`received ${signal ?? 'SIGINT'}`);
@@ -115,15 +123,26 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       throw new UsageError('missing command: one of install, upgrade, rollback, uninstall');
     }
     const command = COMMAND_ALIASES[parsed.commandWord];
-    if (!command) throw new UsageError(`unknown command "${parsed.commandWord}": use install, upgrade, rollback or uninstall`);
+    if (!command)
+      throw new UsageError(`unknown command "${parsed.commandWord}": use install, upgrade, rollback or uninstall`);
     if (parsed.help) {
       await showHelp(parsed.commandWord);
       return ExitCode.ok;
     }
     reporter = await makeReporter(
-      resolveOutput(parsed.output, env, { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) }),
+      resolveOutput(parsed.output, env, {
+        stdout: Boolean(process.stdout.isTTY),
+        stderr: Boolean(process.stderr.isTTY),
+      }),
     );
-    const opts = { helmArgs: parsed.helmArgs, parallelism: parsed.parallelism, reporter, signal: abort.signal, env, readStdin };
+    const opts = {
+      helmArgs: parsed.helmArgs,
+      parallelism: parsed.parallelism,
+      reporter,
+      signal: abort.signal,
+      env,
+      readStdin,
+    };
     if (command === 'install' || command === 'upgrade') {
       return await (await import('./commands/deploy.js')).runDeploy({ ...opts, command });
     }

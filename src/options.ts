@@ -106,7 +106,9 @@ export function parseParallelism(raw: string | undefined, fromFlag = true): numb
   if (raw === undefined || (raw === '' && !fromFlag)) return 1;
   const where = fromFlag ? '--hook-parallelism' : ENV_PARALLELISM;
   if (!/^[+-]?\d+$/.test(raw.trim())) {
-    throw new UsageError(`${where} must be a whole number (1 or more runs hooks in parallel, 1 or less is serial); got "${raw}"`);
+    throw new UsageError(
+      `${where} must be a whole number (1 or more runs hooks in parallel, 1 or less is serial); got "${raw}"`,
+    );
   }
   const n = Number(raw.trim());
   return Math.min(Math.max(n, 1), MAX_PARALLELISM);

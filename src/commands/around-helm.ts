@@ -108,7 +108,12 @@ export async function runPostHooks(
   }
 }
 
-async function guarded(around: Around, keeper: RecordKeeper, phase: 'pre' | 'post', run: () => Promise<unknown>): Promise<void> {
+async function guarded(
+  around: Around,
+  keeper: RecordKeeper,
+  phase: 'pre' | 'post',
+  run: () => Promise<unknown>,
+): Promise<void> {
   try {
     await run();
   } catch (error) {

@@ -19,8 +19,23 @@ import type { LifecycleEvent } from '../hooks/model.js';
 import type { ReleaseJson } from '../hooks/parse.js';
 import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
-import { CHART_LOCATING_FLAGS, FETCH_ONLY_FLAGS, installCrds, isFetchedChart, nameInUse, splitCrds } from './install-checks.js';
-import { type DeployKind, atomicRequested, cleanUpCreated, canceledDescription, hookFailedDescription, pendingStatus, undoOnFailure } from './outcome.js';
+import {
+  CHART_LOCATING_FLAGS,
+  FETCH_ONLY_FLAGS,
+  installCrds,
+  isFetchedChart,
+  nameInUse,
+  splitCrds,
+} from './install-checks.js';
+import {
+  type DeployKind,
+  atomicRequested,
+  cleanUpCreated,
+  canceledDescription,
+  hookFailedDescription,
+  pendingStatus,
+  undoOnFailure,
+} from './outcome.js';
 import { type CommandOptions, Session } from './session.js';
 
 export async function runDeploy(opts: CommandOptions & { command: 'install' | 'upgrade' }): Promise<number> {
@@ -66,7 +81,9 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     let rendering = render();
     rendering.catch(() => undefined);
     const mayInstall = !session.dryRun && (cmd === 'install' || args.bool('install')) && !args.bool('skip-crds');
-    const crdText = mayInstall ? session.helm.showCrds([chart, ...args.pick(...CHART_LOCATING_FLAGS)]).catch(() => '') : Promise.resolve('');
+    const crdText = mayInstall
+      ? session.helm.showCrds([chart, ...args.pick(...CHART_LOCATING_FLAGS)]).catch(() => '')
+      : Promise.resolve('');
     const historyOf = async (name: string) => (session.dryRun ? [] : (await session.store()).history(name, namespace));
     // A name helm makes is known only from the render.
     const history: RevisionInfo[] = await historyOf(releaseName ?? (await rendering).name);
@@ -81,31 +98,58 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
     }
     const rendered = await rendering;
     const kind: DeployKind = rendered.info?.status === 'pending-install' ? 'install' : 'upgrade';
-    const [pre, post]: [LifecycleEvent, LifecycleEvent] = kind === 'install' ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
+    const [pre, post]: [LifecycleEvent, LifecycleEvent] =
+      kind === 'install' ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
     const prePlan = session.plan(pre, rendered);
     if (session.dryRun) {
       session.printPlan([prePlan, session.plan(post, rendered)]);
       return await session.helm.passthrough([cmd, ...helmArgs]);
     }
     const name = rendered.name;
-    const flow = { session, opts, args, kind, name, namespace: rendered.namespace, apply: applyHooks(args, kind, rendered) };
+    const flow = {
+      session,
+      opts,
+      args,
+      kind,
+      name,
+      namespace: rendered.namespace,
+      apply: applyHooks(args, kind, rendered),
+    };
     if (kind === 'install' && args.bool('replace') && last) rendered.version = last.version + 1;
 
     // pre hooks, with the new revision stored as pending-install / pending-upgrade meanwhile.
-    const around = { session, name, namespace: flow.namespace, pending: pendingStatus(kind), apply: flow.apply, onFailure: failed(flow) };
+    const around = {
+      session,
+      name,
+      namespace: flow.namespace,
+      pending: pendingStatus(kind),
+      apply: flow.apply,
+      onFailure: failed(flow),
+    };
     let ran: RecordJson | undefined;
     if (prePlan.hooks.length > 0) {
       if (kind === 'install' && args.bool('create-namespace')) await session.ensureNamespace(rendered.namespace);
-      ran = await runPreHooks({ ...around, phase: 'pre' }, prePlan, rendered as unknown as RecordJson, userLabels(args));
+      ran = await runPreHooks(
+        { ...around, phase: 'pre' },
+        prePlan,
+        rendered as unknown as RecordJson,
+        userLabels(args),
+      );
     }
 
     // helm's main work, without hooks; with --generate-name or --name-template, the name of the render.
-    const mainArgs = releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : [...helmArgs];
+    const mainArgs =
+      releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : [...helmArgs];
     const code = await session.helm.passthrough([cmd, ...mainArgs, '--no-hooks']);
-    if (opts.signal.aborted) throw new InterruptedError(`helm ${cmd} was running (helm marked the release failed: context canceled)`);
+    if (opts.signal.aborted)
+      throw new InterruptedError(`helm ${cmd} was running (helm marked the release failed: context canceled)`);
     if (code !== 0) {
       if (ran) await keepHookRuns(around, rendered.version, ran).catch(() => undefined);
-      throw new HelmError(`helm ${cmd} failed (exit code ${code}); ${post} hooks were not run`, { exitCode: code, helmArgs: mainArgs, stderr: '' });
+      throw new HelmError(`helm ${cmd} failed (exit code ${code}); ${post} hooks were not run`, {
+        exitCode: code,
+        helmArgs: mainArgs,
+        stderr: '',
+      });
     }
     await runPostHooks({ ...around, phase: 'post' }, post, rendered.version, ran, history);
     return 0;
@@ -163,7 +207,10 @@ async function installChartCrds(session: Session, text: string): Promise<number>
   const docs = splitCrds(text);
   if (docs.length === 0) return 0;
   const created = await installCrds(await session.clusterClient(), docs, session.opts.signal);
-  if (created > 0) session.opts.reporter.note(`installed ${created} CRD(s) from the chart's crds/ folders, as helm does before rendering`);
+  if (created > 0)
+    session.opts.reporter.note(
+      `installed ${created} CRD(s) from the chart's crds/ folders, as helm does before rendering`,
+    );
   return created;
 }
 

@@ -18,8 +18,21 @@ export function nameInUse(history: readonly RevisionInfo[], replace: boolean): b
 
 /** Flags that say where a chart comes from and how to fetch it: what `helm show crds` and `helm pull` need. */
 export const CHART_LOCATING_FLAGS = [
-  'version', 'repo', 'username', 'password', 'ca-file', 'cert-file', 'key-file', 'insecure-skip-tls-verify',
-  'plain-http', 'pass-credentials', 'keyring', 'verify', 'devel', 'registry-config', 'repository-cache',
+  'version',
+  'repo',
+  'username',
+  'password',
+  'ca-file',
+  'cert-file',
+  'key-file',
+  'insecure-skip-tls-verify',
+  'plain-http',
+  'pass-credentials',
+  'keyring',
+  'verify',
+  'devel',
+  'registry-config',
+  'repository-cache',
   'repository-config',
 ] as const;
 
@@ -65,11 +78,18 @@ export async function installCrds(cluster: Cluster, docs: readonly unknown[], si
     const crd = doc as { apiVersion?: string; kind?: string; metadata?: { name?: string } };
     if (crd.kind !== 'CustomResourceDefinition' || !crd.metadata?.name) continue;
     try {
-      await cluster.send({ method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', query: { fieldManager: cluster.fieldManager }, body: doc });
+      await cluster.send({
+        method: 'POST',
+        path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        query: { fieldManager: cluster.fieldManager },
+        body: doc,
+      });
       created.push(crd.metadata.name);
     } catch (cause) {
       if (cause instanceof ApiError && cause.code === 409) continue;
-      throw new PluginError(`failed to install CRD ${crd.metadata.name}: ${cluster.explain(cause, 'create it').message}`);
+      throw new PluginError(
+        `failed to install CRD ${crd.metadata.name}: ${cluster.explain(cause, 'create it').message}`,
+      );
     }
   }
   const deadline = Date.now() + 60_000;
@@ -80,7 +100,9 @@ export async function installCrds(cluster: Cluster, docs: readonly unknown[], si
         path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
       });
       const conditions = crd.status?.conditions ?? [];
-      const ready = conditions.some((c) => c.type === 'Established' && c.status === 'True') || conditions.some((c) => c.type === 'NamesAccepted' && c.status === 'False');
+      const ready =
+        conditions.some((c) => c.type === 'Established' && c.status === 'True') ||
+        conditions.some((c) => c.type === 'NamesAccepted' && c.status === 'False');
       if (ready || Date.now() > deadline || signal.aborted) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -91,8 +113,19 @@ export async function installCrds(cluster: Cluster, docs: readonly unknown[], si
 
 /** Chart-locating flags that only matter while fetching: dropped once the chart is a local file. */
 export const FETCH_ONLY_FLAGS = [
-  'version', 'repo', 'username', 'password', 'ca-file', 'cert-file', 'key-file', 'insecure-skip-tls-verify',
-  'plain-http', 'pass-credentials', 'keyring', 'verify', 'devel',
+  'version',
+  'repo',
+  'username',
+  'password',
+  'ca-file',
+  'cert-file',
+  'key-file',
+  'insecure-skip-tls-verify',
+  'plain-http',
+  'pass-credentials',
+  'keyring',
+  'verify',
+  'devel',
 ] as const;
 
 /**

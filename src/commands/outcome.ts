@@ -27,7 +27,9 @@ export function hookFailedDescription(kind: DeployKind, name: string, phase: 'pr
 
 /** What helm records when SIGINT/SIGTERM cancels an install or upgrade. */
 export function canceledDescription(kind: DeployKind, name: string): string {
-  return kind === 'install' ? `Release "${name}" failed: context canceled` : `Upgrade "${name}" failed: context canceled`;
+  return kind === 'install'
+    ? `Release "${name}" failed: context canceled`
+    : `Upgrade "${name}" failed: context canceled`;
 }
 
 export function atomicRequested(args: HelmArgs): boolean {
@@ -78,15 +80,24 @@ export async function undoOnFailure(
     opts.reporter.note(`${name}: ${error.event} hooks failed; uninstalling it (${why})`);
     const { runUninstall } = await import('./uninstall.js');
     const timeout = session.args.value('timeout');
-    await runUninstall({ ...opts, command: 'uninstall', helmArgs: [name, '--namespace', namespace, ...(timeout ? ['--timeout', timeout] : [])] });
+    await runUninstall({
+      ...opts,
+      command: 'uninstall',
+      helmArgs: [name, '--namespace', namespace, ...(timeout ? ['--timeout', timeout] : [])],
+    });
     throw withHint(error, `release ${name} failed, and has been uninstalled due to ${why} being set`);
   }
   const history = await (await session.store()).history(name, namespace);
   const target = rollbackTarget(history, ctx.version);
-  if (target === undefined) throw withHint(error, 'unable to find a previously successful release when attempting to rollback');
+  if (target === undefined)
+    throw withHint(error, 'unable to find a previously successful release when attempting to rollback');
   opts.reporter.note(`${name}: ${error.event} hooks failed; rolling back to revision ${target} (${why})`);
   const { runRollback } = await import('./rollback.js');
-  await runRollback({ ...opts, command: 'rollback', helmArgs: [name, String(target), ...rollbackFlags(session.args, major, namespace)] });
+  await runRollback({
+    ...opts,
+    command: 'rollback',
+    helmArgs: [name, String(target), ...rollbackFlags(session.args, major, namespace)],
+  });
   throw withHint(error, `release ${name} failed, and has been rolled back due to ${why} being set`);
 }
 
@@ -98,24 +109,41 @@ function withHint(error: HookFailureError, hint: string): PluginError {
  * --cleanup-on-fail after a failed upgrade: helm deletes the resources its upgrade created, i.e. those in
  * the new revision's manifest that the revision it replaced did not have.
  */
-export async function cleanUpCreated(session: Session, name: string, namespace: string, version: number): Promise<void> {
+export async function cleanUpCreated(
+  session: Session,
+  name: string,
+  namespace: string,
+  version: number,
+): Promise<void> {
   const store = await session.store();
   const history = await store.history(name, namespace);
   const previous = history.filter((r) => r.version < version && r.status === 'deployed').pop();
-  const [now, before] = await Promise.all([store.get(name, namespace, version), previous ? store.get(name, namespace, previous.version) : undefined]);
+  const [now, before] = await Promise.all([
+    store.get(name, namespace, version),
+    previous ? store.get(name, namespace, previous.version) : undefined,
+  ]);
   if (!now) return;
-  const key = (o: ManifestObject) => `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.namespace ?? namespace}/${o.name}`;
+  const key = (o: ManifestObject) =>
+    `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.namespace ?? namespace}/${o.name}`;
   const old = new Set(manifestObjects(String(before?.release.manifest ?? '')).map(key));
   const created = manifestObjects(String(now.release.manifest ?? '')).filter((o) => !old.has(key(o)));
   const cluster = await session.clusterClient();
   for (const o of created) {
     try {
-      await cluster.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace ?? namespace });
+      await cluster.delete({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.name,
+        namespace: o.namespace ?? namespace,
+      });
     } catch (error) {
-      session.opts.reporter.note(`--cleanup-on-fail: could not delete ${o.kind}/${o.name}: ${error instanceof Error ? error.message : String(error)}`);
+      session.opts.reporter.note(
+        `--cleanup-on-fail: could not delete ${o.kind}/${o.name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
-  if (created.length > 0) session.opts.reporter.note(`--cleanup-on-fail: deleted ${created.length} resource(s) this upgrade created`);
+  if (created.length > 0)
+    session.opts.reporter.note(`--cleanup-on-fail: deleted ${created.length} resource(s) this upgrade created`);
 }
 
 interface ManifestObject {
@@ -129,8 +157,14 @@ function manifestObjects(manifest: string): ManifestObject[] {
   const out: ManifestObject[] = [];
   for (const doc of parseYaml11Documents(manifest)) {
     const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
-    out.push({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined });
+    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string')
+      continue;
+    out.push({
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.metadata.name,
+      namespace: typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined,
+    });
   }
   return out;
 }

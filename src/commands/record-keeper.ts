@@ -34,7 +34,8 @@ export class RecordKeeper {
   hookStarted(hook: Hook, at: number): void {
     const json = this.hookJson(hook);
     if (!json) return;
-    if (!Array.isArray(json.delete_policies) || json.delete_policies.length === 0) json.delete_policies = ['before-hook-creation'];
+    if (!Array.isArray(json.delete_policies) || json.delete_policies.length === 0)
+      json.delete_policies = ['before-hook-creation'];
     json.last_run = lastRun(json.last_run, { started_at: recordTime(at), phase: 'Running' });
     this.started.add(hook.renderIndex);
     this.save();
@@ -44,7 +45,11 @@ export class RecordKeeper {
   hookFinished(result: HookResult): void {
     const json = this.hookJson(result.hook);
     if (!json?.last_run || !this.started.has(result.hook.renderIndex)) return;
-    json.last_run = { ...json.last_run, completed_at: recordTime(result.endedAt), phase: result.ok ? 'Succeeded' : 'Failed' };
+    json.last_run = {
+      ...json.last_run,
+      completed_at: recordTime(result.endedAt),
+      phase: result.ok ? 'Succeeded' : 'Failed',
+    };
   }
 
   setStatus(status: string, description?: string): void {
@@ -90,7 +95,12 @@ export class RecordKeeper {
 }
 
 /** helm 3 writes zero times as "", helm 4 omits them: keep the record's own format. */
-function lastRun(previous: RecordHookJson['last_run'], next: { started_at: string; phase: string }): NonNullable<RecordHookJson['last_run']> {
+function lastRun(
+  previous: RecordHookJson['last_run'],
+  next: { started_at: string; phase: string },
+): NonNullable<RecordHookJson['last_run']> {
   const v3Format = previous !== undefined && 'started_at' in previous;
-  return v3Format ? { started_at: next.started_at, completed_at: '', phase: next.phase } : { started_at: next.started_at, phase: next.phase };
+  return v3Format
+    ? { started_at: next.started_at, completed_at: '', phase: next.phase }
+    : { started_at: next.started_at, phase: next.phase };
 }

@@ -16,7 +16,10 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
   const args = new HelmArgs(opts.helmArgs, 'rollback');
   const [name, revisionText, ...extra] = args.positionals();
   if (!name) throw new UsageError('rollback needs a release name: helm parallel-hooks rollback RELEASE [REVISION]');
-  if (extra.length > 0) throw new UsageError(`rollback takes a release name and an optional revision; got extra argument(s): ${extra.join(' ')}`);
+  if (extra.length > 0)
+    throw new UsageError(
+      `rollback takes a release name and an optional revision; got extra argument(s): ${extra.join(' ')}`,
+    );
   if (revisionText !== undefined && !/^\d+$/.test(revisionText)) {
     throw new UsageError(`rollback: revision "${revisionText}" is not a revision number (0 or more)`);
   }
@@ -32,7 +35,10 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
     // helm: revision 0 or none means the one before the latest.
     const targetVersion = revisionText && Number(revisionText) > 0 ? Number(revisionText) : (current?.version ?? 1) - 1;
     const [target, latest] = current
-      ? await Promise.all([targetVersion > 0 ? store.get(name, namespace, targetVersion) : undefined, store.get(name, namespace, current.version)])
+      ? await Promise.all([
+          targetVersion > 0 ? store.get(name, namespace, targetVersion) : undefined,
+          store.get(name, namespace, current.version),
+        ])
       : [undefined, undefined];
     // No such release or revision: helm says so in its own words and with its own exit code.
     if (!current || !target || !latest) return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
@@ -66,15 +72,27 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
         last_deployed: recordTime(),
         ...('deleted' in release.info ? { deleted: '' } : {}),
       };
-      for (const hook of release.hooks ?? []) if (hook.last_run) hook.last_run = 'started_at' in hook.last_run ? { started_at: '', completed_at: '', phase: '' } : { phase: '' };
-      ran = await runPreHooks({ ...around, phase: 'pre' }, session.plan('pre-rollback', release as unknown as ReleaseJson), release, userLabelsOf(target.labels));
+      for (const hook of release.hooks ?? [])
+        if (hook.last_run)
+          hook.last_run =
+            'started_at' in hook.last_run ? { started_at: '', completed_at: '', phase: '' } : { phase: '' };
+      ran = await runPreHooks(
+        { ...around, phase: 'pre' },
+        session.plan('pre-rollback', release as unknown as ReleaseJson),
+        release,
+        userLabelsOf(target.labels),
+      );
     }
 
     const code = await session.helm.passthrough(['rollback', ...opts.helmArgs, '--no-hooks']);
     if (opts.signal.aborted) throw new InterruptedError('helm rollback was running');
     if (code !== 0) {
       if (ran) await keepHookRuns(around, version, ran).catch(() => undefined);
-      throw new HelmError(`helm rollback failed (exit code ${code}); post-rollback hooks were not run`, { exitCode: code, helmArgs: opts.helmArgs, stderr: '' });
+      throw new HelmError(`helm rollback failed (exit code ${code}); post-rollback hooks were not run`, {
+        exitCode: code,
+        helmArgs: opts.helmArgs,
+        stderr: '',
+      });
     }
     await runPostHooks({ ...around, phase: 'post' }, 'post-rollback', version, ran, history);
     return 0;

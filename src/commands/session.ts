@@ -51,7 +51,14 @@ export class Session {
   private version: Promise<HelmVersion> | undefined;
   private kube: Promise<Kube> | undefined;
   private modules:
-    | Promise<[typeof import('../kube/config.js'), typeof import('../kube/cluster.js'), typeof import('../kube/watch-hub.js'), typeof import('../kube/release-store.js')]>
+    | Promise<
+        [
+          typeof import('../kube/config.js'),
+          typeof import('../kube/cluster.js'),
+          typeof import('../kube/watch-hub.js'),
+          typeof import('../kube/release-store.js'),
+        ]
+      >
     | undefined;
 
   /** helm will not change the cluster (--dry-run): no hook runs, so nothing is warmed up. */
@@ -165,7 +172,11 @@ export class Session {
    * keeper's record. `apply` overrides whether hooks are server-side applied (helm 4's rule per command).
    * Throws HookFailureError on failure, InterruptedError on a signal.
    */
-  async runEvent(plan: EventPlan, keeper: RecordKeeper | undefined, apply?: boolean): Promise<EventSummary | undefined> {
+  async runEvent(
+    plan: EventPlan,
+    keeper: RecordKeeper | undefined,
+    apply?: boolean,
+  ): Promise<EventSummary | undefined> {
     if (plan.hooks.length === 0) return undefined;
     if (this.opts.signal.aborted) throw new InterruptedError(`starting ${plan.event} hooks`);
     const [{ cluster, hub }, version] = await Promise.all([this.cluster(), this.helmVersion()]);
@@ -178,11 +189,14 @@ export class Session {
       timeoutMs: this.timeoutMs,
       signal: this.opts.signal,
       reporter: this.opts.reporter,
-      ...(keeper ? { onHookStarted: (h, at) => keeper.hookStarted(h, at), onHookFinished: (r) => keeper.hookFinished(r) } : {}),
+      ...(keeper
+        ? { onHookStarted: (h, at) => keeper.hookStarted(h, at), onHookFinished: (r) => keeper.hookFinished(r) }
+        : {}),
     };
     // Start the shared watches before the first create, so nothing is missed and no time is lost later.
     const watched = new Map<string, [string, 'Job' | 'Pod']>();
-    for (const h of plan.hooks) if (h.kind === 'Job' || h.kind === 'Pod') watched.set(`${h.namespace}/${h.kind}`, [h.namespace, h.kind]);
+    for (const h of plan.hooks)
+      if (h.kind === 'Job' || h.kind === 'Pod') watched.set(`${h.namespace}/${h.kind}`, [h.namespace, h.kind]);
     await Promise.all([...watched.values()].map(([ns, kind]) => hub.prime(ns, kind)));
     return runEvent(plan, ctx);
   }

@@ -14,7 +14,8 @@ import { type CommandOptions, Session } from './session.js';
 export async function runUninstall(opts: CommandOptions): Promise<number> {
   const args = new HelmArgs(opts.helmArgs, 'uninstall');
   const names = args.positionals();
-  if (names.length === 0) throw new UsageError('uninstall needs at least one release name: helm parallel-hooks uninstall RELEASE [...]');
+  if (names.length === 0)
+    throw new UsageError('uninstall needs at least one release name: helm parallel-hooks uninstall RELEASE [...]');
   const session = new Session(opts, args);
   if (args.bool('no-hooks')) return session.helm.passthrough(['uninstall', ...opts.helmArgs]);
   const flags = args.flagsOnly();
@@ -26,7 +27,8 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
       const store = await session.store();
       const history = await store.history(name, namespace);
       const latest = history[history.length - 1];
-      const record = latest && latest.status !== 'uninstalled' ? await store.get(name, namespace, latest.version) : undefined;
+      const record =
+        latest && latest.status !== 'uninstalled' ? await store.get(name, namespace, latest.version) : undefined;
       if (!record) {
         // Not found, or already uninstalled: helm decides (--ignore-not-found, purge, or its own error).
         const code = await session.helm.passthrough(['uninstall', name, ...flags]);

@@ -9,12 +9,46 @@ export type HelmCommand = 'install' | 'upgrade' | 'rollback' | 'uninstall';
 
 /** Long flags (every wrapped command, either major) whose value may be the next argument. */
 export const VALUE_FLAGS: ReadonlySet<string> = new Set([
-  'burst-limit', 'ca-file', 'cascade', 'cert-file', 'color', 'colour', 'content-cache', 'description',
-  'history-max', 'key-file', 'keyring', 'kube-apiserver', 'kube-as-group', 'kube-as-user', 'kube-ca-file',
-  'kube-context', 'kube-tls-server-name', 'kube-token', 'kubeconfig', 'labels', 'name-template', 'namespace',
-  'output', 'password', 'post-renderer', 'post-renderer-args', 'qps', 'registry-config', 'repo',
-  'repository-cache', 'repository-config', 'set', 'set-file', 'set-json', 'set-literal',
-  'set-string', 'timeout', 'username', 'values', 'version',
+  'burst-limit',
+  'ca-file',
+  'cascade',
+  'cert-file',
+  'color',
+  'colour',
+  'content-cache',
+  'description',
+  'history-max',
+  'key-file',
+  'keyring',
+  'kube-apiserver',
+  'kube-as-group',
+  'kube-as-user',
+  'kube-ca-file',
+  'kube-context',
+  'kube-tls-server-name',
+  'kube-token',
+  'kubeconfig',
+  'labels',
+  'name-template',
+  'namespace',
+  'output',
+  'password',
+  'post-renderer',
+  'post-renderer-args',
+  'qps',
+  'registry-config',
+  'repo',
+  'repository-cache',
+  'repository-config',
+  'set',
+  'set-file',
+  'set-json',
+  'set-literal',
+  'set-string',
+  'timeout',
+  'username',
+  'values',
+  'version',
 ]);
 /** Value flags of one command only: helm 4's --server-side takes a value in upgrade and rollback, not install. */
 const COMMAND_VALUE_FLAGS: Partial<Record<HelmCommand, readonly string[]>> = {
@@ -30,7 +64,13 @@ export function valueFlagsFor(command: HelmCommand | undefined): ReadonlySet<str
 /** Short flags that take a value: -f values, -l labels, -n namespace, -o output. */
 export const VALUE_SHORT_FLAGS: ReadonlySet<string> = new Set(['f', 'l', 'n', 'o']);
 const SHORT_TO_LONG: Record<string, string> = {
-  f: 'values', l: 'labels', n: 'namespace', o: 'output', i: 'install', g: 'generate-name', h: 'help',
+  f: 'values',
+  l: 'labels',
+  n: 'namespace',
+  o: 'output',
+  i: 'install',
+  g: 'generate-name',
+  h: 'help',
 };
 
 export interface FlagToken {
@@ -74,13 +114,15 @@ export function tokenize(args: readonly string[], command?: HelmCommand): Token[
       const letter = arg[1] as string;
       const long = SHORT_TO_LONG[letter] ?? letter;
       if (VALUE_SHORT_FLAGS.has(letter)) {
-        if (arg.length > 2) tokens.push({ type: 'flag', name: long, value: arg.slice(arg[2] === '=' ? 3 : 2), raw: [arg] });
+        if (arg.length > 2)
+          tokens.push({ type: 'flag', name: long, value: arg.slice(arg[2] === '=' ? 3 : 2), raw: [arg] });
         else if (i + 1 < args.length) {
           tokens.push({ type: 'flag', name: long, value: args[i + 1], raw: [arg, args[i + 1] as string] });
           i++;
         } else tokens.push({ type: 'flag', name: long, value: undefined, raw: [arg] });
       } else {
-        for (const l of arg.slice(1)) tokens.push({ type: 'flag', name: SHORT_TO_LONG[l] ?? l, value: undefined, raw: [] });
+        for (const l of arg.slice(1))
+          tokens.push({ type: 'flag', name: SHORT_TO_LONG[l] ?? l, value: undefined, raw: [] });
         const last = tokens[tokens.length - 1] as FlagToken;
         last.raw = [arg];
       }
@@ -136,9 +178,7 @@ export class HelmArgs {
 
   /** A copy of argv without the named flags (and their values). */
   without(...names: string[]): string[] {
-    return this.tokens
-      .filter((t) => !(t.type === 'flag' && names.includes(t.name)))
-      .flatMap((t) => t.raw);
+    return this.tokens.filter((t) => !(t.type === 'flag' && names.includes(t.name))).flatMap((t) => t.raw);
   }
 
   /** helm will read standard input: `-f -` / `--values -`, or a --set-file value read from /dev/stdin. */
@@ -147,7 +187,8 @@ export class HelmArgs {
       (t) =>
         t.type === 'flag' &&
         t.value !== undefined &&
-        ((t.name === 'values' && t.value.split(',').includes('-')) || (t.name === 'set-file' && /=(\/dev\/stdin|\/proc\/self\/fd\/0)(,|$)/.test(t.value))),
+        ((t.name === 'values' && t.value.split(',').includes('-')) ||
+          (t.name === 'set-file' && /=(\/dev\/stdin|\/proc\/self\/fd\/0)(,|$)/.test(t.value))),
     );
   }
 
@@ -163,7 +204,8 @@ export class HelmArgs {
   isDryRun(): boolean {
     let dry = false;
     for (const t of this.tokens) {
-      if (t.type === 'flag' && t.name === 'dry-run') dry = t.value === undefined || !/^(none|false|0|f)$/i.test(t.value);
+      if (t.type === 'flag' && t.name === 'dry-run')
+        dry = t.value === undefined || !/^(none|false|0|f)$/i.test(t.value);
     }
     return dry;
   }

@@ -24,7 +24,11 @@ export class Helm {
    * marked failed ("context canceled"), then SIGKILL after 10 s.
    */
   private readonly signal: AbortSignal | undefined;
-  constructor(settings: HelmSettings, signal?: AbortSignal, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
+  constructor(
+    settings: HelmSettings,
+    signal?: AbortSignal,
+    log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  ) {
     this.settings = settings;
     this.signal = signal;
     this.log = log;
@@ -38,7 +42,9 @@ export class Helm {
   }
 
   private killOptions() {
-    return this.signal ? { cancelSignal: this.signal, killSignal: 'SIGTERM' as const, forceKillAfterDelay: 10_000 } : {};
+    return this.signal
+      ? { cancelSignal: this.signal, killSignal: 'SIGTERM' as const, forceKillAfterDelay: 10_000 }
+      : {};
   }
 
   /** Runs helm and returns its stdout; throws HelmError (with stderr) when it fails. */
@@ -46,7 +52,12 @@ export class Helm {
     if (this.settings.debug) this.log(`[parallel-hooks] ${this.settings.bin} ${args.join(' ')}`);
     let result;
     try {
-      result = await execa(this.settings.bin, args, { reject: false, ...(this.stdin === undefined ? { stdin: 'ignore' as const } : this.inputOptions()), maxBuffer: 512 * 1024 * 1024, ...this.killOptions() });
+      result = await execa(this.settings.bin, args, {
+        reject: false,
+        ...(this.stdin === undefined ? { stdin: 'ignore' as const } : this.inputOptions()),
+        maxBuffer: 512 * 1024 * 1024,
+        ...this.killOptions(),
+      });
     } catch (cause) {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, {
         cause,
@@ -76,7 +87,11 @@ export class Helm {
    * The would-be release of an install or upgrade: `helm <cmd> <user args> --dry-run=server -o json`. Its
    * info.status says install or upgrade; its hooks are helm's own rendering of the chart.
    */
-  async render(command: 'install' | 'upgrade', userArgs: readonly string[], mode: 'server' | 'client' = 'server'): Promise<ReleaseJson> {
+  async render(
+    command: 'install' | 'upgrade',
+    userArgs: readonly string[],
+    mode: 'server' | 'client' = 'server',
+  ): Promise<ReleaseJson> {
     return parseRelease(await this.capture([command, ...userArgs, `--dry-run=${mode}`, '-o', 'json']), command);
   }
 
@@ -104,7 +119,13 @@ export class Helm {
   async passthrough(args: readonly string[]): Promise<number> {
     if (this.settings.debug) this.log(`[parallel-hooks] ${this.settings.bin} ${args.join(' ')}`);
     try {
-      const result = await execa(this.settings.bin, args, { ...(this.stdin === undefined ? { stdio: 'inherit' as const } : { ...this.inputOptions(), stdout: 'inherit' as const, stderr: 'inherit' as const }), reject: false, ...this.killOptions() });
+      const result = await execa(this.settings.bin, args, {
+        ...(this.stdin === undefined
+          ? { stdio: 'inherit' as const }
+          : { ...this.inputOptions(), stdout: 'inherit' as const, stderr: 'inherit' as const }),
+        reject: false,
+        ...this.killOptions(),
+      });
       return result.exitCode ?? 1;
     } catch (cause) {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, { cause });

@@ -36,7 +36,10 @@ export function helmSettingsFromEnv(env: NodeJS.ProcessEnv): HelmSettings {
     kubeInsecureSkipTlsVerify: truthy(env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY),
     kubeTlsServerName: nonEmpty(env.HELM_KUBETLS_SERVER_NAME),
     kubeAsUser: nonEmpty(env.HELM_KUBEASUSER),
-    kubeAsGroups: (nonEmpty(env.HELM_KUBEASGROUPS) ?? '').split(',').map((g) => g.trim()).filter(Boolean),
+    kubeAsGroups: (nonEmpty(env.HELM_KUBEASGROUPS) ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean),
     debug: truthy(env.HELM_DEBUG),
     qps: Number(env.HELM_QPS) > 0 ? Number(env.HELM_QPS) : 0,
     burst: Number(env.HELM_BURST_LIMIT) > 0 ? Number(env.HELM_BURST_LIMIT) : 100,

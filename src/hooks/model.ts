@@ -57,7 +57,9 @@ export interface Hook {
  * the manifest.
  */
 export function hookLabel(h: Pick<Hook, 'kind' | 'name' | 'namespace'> & { clusterScoped?: boolean }): string {
-  return h.clusterScoped || CLUSTER_SCOPED_KINDS.has(h.kind) ? `${h.kind}/${h.name}` : `${h.kind}/${h.name} (${h.namespace})`;
+  return h.clusterScoped || CLUSTER_SCOPED_KINDS.has(h.kind)
+    ? `${h.kind}/${h.name}`
+    : `${h.kind}/${h.name} (${h.namespace})`;
 }
 
 /**
@@ -65,12 +67,35 @@ export function hookLabel(h: Pick<Hook, 'kind' | 'name' | 'namespace'> & { clust
  * runner sets `clusterScoped` on such hooks once it has asked.
  */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'PriorityClass',
-  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
-  'IngressClass', 'RuntimeClass', 'FlowSchema', 'PriorityLevelConfiguration', 'CertificateSigningRequest',
-  'DeviceClass', 'ResourceSlice', 'StorageVersionMigration', 'VolumeAttributesClass', 'IPAddress', 'ServiceCIDR',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'APIService',
+  'PriorityClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'IngressClass',
+  'RuntimeClass',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'CertificateSigningRequest',
+  'DeviceClass',
+  'ResourceSlice',
+  'StorageVersionMigration',
+  'VolumeAttributesClass',
+  'IPAddress',
+  'ServiceCIDR',
 ]);
 
 /** Helm gives a hook without delete policy `before-hook-creation`. */

@@ -48,7 +48,11 @@ export function hooksFromRelease(release: ReleaseJson): Hook[] {
       weight: toBigInt(h.weight) ?? 0n,
       deletePolicies: h.delete_policies ?? [],
       outputLogPolicies: h.output_log_policies ?? [],
-      serial: TRUE_VALUES.has(String(annotations[SERIAL_ANNOTATION] ?? '').trim().toLowerCase()),
+      serial: TRUE_VALUES.has(
+        String(annotations[SERIAL_ANNOTATION] ?? '')
+          .trim()
+          .toLowerCase(),
+      ),
       renderIndex,
       object,
     };
@@ -64,7 +68,9 @@ export function parseHookManifest(manifest: string, path: string): HookObject {
     throw new PluginError(`cannot read the hook manifest from ${path}: ${(error as Error).message}`);
   }
   if (docs.length !== 1) {
-    throw new PluginError(`cannot read the hook manifest from ${path}: expected one YAML document, found ${docs.length}`);
+    throw new PluginError(
+      `cannot read the hook manifest from ${path}: expected one YAML document, found ${docs.length}`,
+    );
   }
   const obj = docs[0] as Partial<HookObject> | null;
   if (!obj || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !obj.metadata?.name) {
@@ -72,4 +78,3 @@ export function parseHookManifest(manifest: string, path: string): HookObject {
   }
   return obj as HookObject;
 }
-

@@ -43,7 +43,9 @@ export interface PlanOptions {
 export function helmOrder(hooks: readonly Hook[]): Hook[] {
   return [...hooks]
     .sort((a, b) => a.renderIndex - b.renderIndex)
-    .sort((a, b) => (a.weight < b.weight ? -1 : a.weight > b.weight ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) =>
+      a.weight < b.weight ? -1 : a.weight > b.weight ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
 }
 
 export function effectiveParallelism(opts: PlanOptions): number {
@@ -90,4 +92,3 @@ function parallelSteps(hooks: Hook[]): Step[] {
   flush();
   return steps;
 }
-

@@ -4,7 +4,18 @@
  * is 1000, `08` is the float 8, and a timestamp-looking scalar stays a string. Quoted and block scalars are
  * always strings. Map keys that resolve to numbers or booleans become strings, as sigs.k8s.io/yaml makes them.
  */
-import { Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments, Scalar } from 'yaml';
+import {
+  Alias,
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseAllDocuments,
+  Scalar,
+} from 'yaml';
 
 const TAG = 'tag:yaml.org,2002:';
 
@@ -45,7 +56,8 @@ export function resolvePlainScalar(text: string): unknown {
   if (!/[-+0-9]/.test(first)) return text;
   if (looksLikeTimestamp(text)) return text;
   const plain = text.replaceAll('_', '');
-  const int = goParseInt(plain, INT64_MIN, INT64_MAX) ?? (plain.startsWith('-') ? undefined : goParseInt(plain, 0n, UINT64_MAX));
+  const int =
+    goParseInt(plain, INT64_MIN, INT64_MAX) ?? (plain.startsWith('-') ? undefined : goParseInt(plain, 0n, UINT64_MAX));
   if (int !== undefined) return Number(int);
   if (GO_FLOAT.test(plain)) {
     const f = goParseFloat(plain);
@@ -61,7 +73,9 @@ function goParseFloat(text: string): number | undefined {
 
 /** go-yaml v2's timestamp forms (kept as the original string when decoded into interface{}). */
 function looksLikeTimestamp(text: string): boolean {
-  return /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$/.test(text);
+  return /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]|[ \t]+)\d{1,2}:\d{2}:\d{2}(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d{1,2}(?::\d{2})?))?)?$/.test(
+    text,
+  );
 }
 
 function scalarValue(node: Scalar): unknown {

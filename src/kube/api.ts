@@ -102,7 +102,8 @@ export class KubeApi {
     await this.kc.applyToHTTPSOptions(opts);
     const url = new URL(this.server.href.replace(/\/$/, '') + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    const body =
+      req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     const headers: Record<string, string | string[]> = {
       ...(opts.headers as Record<string, string | string[]>),
       Accept: req.text ? '*/*' : 'application/json',
@@ -114,28 +115,24 @@ export class KubeApi {
     }
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise((resolve, reject) => {
-      const r = send(
-        url,
-        { ...opts, method: req.method, headers, signal: req.signal },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const code = res.statusCode ?? 0;
-            if (req.text && code >= 200 && code < 300) return resolve(text);
-            let parsed: unknown;
-            try {
-              parsed = text === '' ? undefined : JSON.parse(text);
-            } catch {
-              parsed = { message: text.slice(0, 300) };
-            }
-            if (code >= 200 && code < 300) resolve(parsed);
-            else reject(new ApiError(code, parsed as ApiError['status'], req.method, req.path));
-          });
-        },
-      );
+      const r = send(url, { ...opts, method: req.method, headers, signal: req.signal }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const code = res.statusCode ?? 0;
+          if (req.text && code >= 200 && code < 300) return resolve(text);
+          let parsed: unknown;
+          try {
+            parsed = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            parsed = { message: text.slice(0, 300) };
+          }
+          if (code >= 200 && code < 300) resolve(parsed);
+          else reject(new ApiError(code, parsed as ApiError['status'], req.method, req.path));
+        });
+      });
       r.on('error', reject);
       if (body !== undefined) r.write(body);
       r.end();

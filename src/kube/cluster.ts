@@ -66,10 +66,14 @@ export class Cluster {
     let found = this.discovery.get(apiVersion);
     if (!found) {
       const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      found = this.send<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>({ method: 'GET', path }).then(
+      found = this.send<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>({
+        method: 'GET',
+        path,
+      }).then(
         (list) => {
           const map = new Map<string, KindInfo>();
-          for (const r of list.resources ?? []) if (!r.name.includes('/')) map.set(r.kind, { resource: r.name, namespaced: r.namespaced });
+          for (const r of list.resources ?? [])
+            if (!r.name.includes('/')) map.set(r.kind, { resource: r.name, namespaced: r.namespaced });
           return map;
         },
         (cause: unknown) => {
@@ -95,7 +99,12 @@ export class Cluster {
     this.discovery.clear();
   }
 
-  private async path(ref: { apiVersion: string; kind: string; namespace?: string | undefined; name?: string }): Promise<string> {
+  private async path(ref: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string | undefined;
+    name?: string;
+  }): Promise<string> {
     const info = await this.kind(ref.apiVersion, ref.kind);
     const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
     const ns = info.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
@@ -130,7 +139,12 @@ export class Cluster {
     try {
       return await this.send<KubernetesObject>({
         method: 'PATCH',
-        path: await this.path({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }),
+        path: await this.path({
+          apiVersion: obj.apiVersion,
+          kind: obj.kind,
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name,
+        }),
         query: { fieldManager: this.fieldManager, fieldValidation: 'Strict', force: 'false' },
         contentType: 'application/apply-patch+yaml',
         body: obj,
@@ -143,7 +157,11 @@ export class Cluster {
   /** Deletes with background propagation. Resolves false when the object did not exist. */
   async delete(ref: ObjectRef): Promise<boolean> {
     try {
-      await this.send({ method: 'DELETE', path: await this.path(ref), body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+      await this.send({
+        method: 'DELETE',
+        path: await this.path(ref),
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+      });
       return true;
     } catch (cause) {
       if (cause instanceof ApiError && cause.code === 404) return false;
@@ -164,7 +182,12 @@ export class Cluster {
   /** Creates a namespace as `helm --create-namespace` does (label name=<ns>); an existing one is fine. */
   async ensureNamespace(name: string): Promise<void> {
     try {
-      await this.send({ method: 'POST', path: '/api/v1/namespaces', query: { fieldManager: this.fieldManager }, body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { name } } } });
+      await this.send({
+        method: 'POST',
+        path: '/api/v1/namespaces',
+        query: { fieldManager: this.fieldManager },
+        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { name } } },
+      });
     } catch (cause) {
       if (cause instanceof ApiError && cause.code === 409) return;
       throw this.explain(cause, `create namespace ${name}`);
@@ -173,7 +196,11 @@ export class Cluster {
 
   async listPods(namespace: string, selector: { labelSelector?: string; fieldSelector?: string }): Promise<V1Pod[]> {
     try {
-      const res = await this.send<{ items: V1Pod[] }>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, query: selector });
+      const res = await this.send<{ items: V1Pod[] }>({
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        query: selector,
+      });
       return res.items;
     } catch (cause) {
       throw this.explain(cause, `list pods in ${namespace}`);

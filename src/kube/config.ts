@@ -23,7 +23,10 @@ function impersonateGroups(kc: KubeConfig, groups: readonly string[]): KubeConfi
   const apply = kc.applyToHTTPSOptions.bind(kc);
   kc.applyToHTTPSOptions = async (opts) => {
     await apply(opts);
-    (opts as { headers?: Record<string, unknown> }).headers = { ...(opts.headers ?? {}), 'Impersonate-Group': [...groups] };
+    (opts as { headers?: Record<string, unknown> }).headers = {
+      ...(opts.headers ?? {}),
+      'Impersonate-Group': [...groups],
+    };
   };
   return kc;
 }
@@ -41,7 +44,9 @@ function reuseConnections(kc: KubeConfig): KubeConfig {
   const agents = new Map<string, HttpsAgent>();
   target.createAgent = (cluster, options) => {
     if (!cluster?.server.startsWith('https:') || cluster.proxyUrl) return original(cluster, options);
-    const key = createHash('sha256').update(JSON.stringify([cluster.server, options])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([cluster.server, options]))
+      .digest('hex');
     let agent = agents.get(key);
     if (!agent) agents.set(key, (agent = new HttpsAgent({ ...options, keepAlive: true })));
     return agent;
@@ -74,7 +79,12 @@ function loadFiles(settings: HelmSettings): KubeConfig {
     for (const u of one.users) if (!users.has(u.name)) users.set(u.name, u);
     for (const c of one.contexts) if (!contexts.has(c.name)) contexts.set(c.name, c);
   }
-  kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext });
+  kc.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext,
+  });
   return kc;
 }
 
@@ -98,8 +108,12 @@ function load(settings: HelmSettings): KubeConfig {
     kc.setCurrentContext(settings.kubeContext);
   }
   const overrides =
-    settings.kubeApiServer || settings.kubeToken || settings.kubeCaFile || settings.kubeInsecureSkipTlsVerify ||
-    settings.kubeTlsServerName || settings.kubeAsUser;
+    settings.kubeApiServer ||
+    settings.kubeToken ||
+    settings.kubeCaFile ||
+    settings.kubeInsecureSkipTlsVerify ||
+    settings.kubeTlsServerName ||
+    settings.kubeAsUser;
   if (!overrides) return kc;
 
   const context = kc.getContextObject(kc.getCurrentContext());
@@ -132,4 +146,3 @@ function load(settings: HelmSettings): KubeConfig {
   });
   return merged;
 }
-

@@ -42,7 +42,12 @@ export interface KubeconfigSummary {
 
 /** Reads and merges the files' names (first wins); throws what helm would refuse, with the file's name. */
 export function summarizeKubeconfig(files: readonly string[]): KubeconfigSummary {
-  const summary: KubeconfigSummary = { currentContext: undefined, contexts: new Map(), clusters: new Set(), users: new Set() };
+  const summary: KubeconfigSummary = {
+    currentContext: undefined,
+    contexts: new Map(),
+    clusters: new Set(),
+    users: new Set(),
+  };
   for (const file of files) {
     let doc: Record<string, unknown> | null;
     try {
@@ -55,7 +60,8 @@ export function summarizeKubeconfig(files: readonly string[]): KubeconfigSummary
     }
     if (doc === null || typeof doc !== 'object') continue;
     const current = doc['current-context'];
-    if (summary.currentContext === undefined && typeof current === 'string' && current !== '') summary.currentContext = current;
+    if (summary.currentContext === undefined && typeof current === 'string' && current !== '')
+      summary.currentContext = current;
     for (const c of list(doc.contexts)) {
       if (typeof c.name !== 'string' || summary.contexts.has(c.name)) continue;
       const ctx = (c as { context?: Record<string, unknown> }).context ?? {};
@@ -80,7 +86,10 @@ function list(value: unknown): Named[] {
  * post hooks is refused before helm installs it, not after): an unreadable or invalid kubeconfig, or a
  * --kube-context it does not hold.
  */
-export function checkClusterSettings(settings: { kubeconfig: string | undefined; kubeContext: string | undefined }): void {
+export function checkClusterSettings(settings: {
+  kubeconfig: string | undefined;
+  kubeContext: string | undefined;
+}): void {
   if (!settings.kubeconfig) return;
   const summary = summarizeKubeconfig(kubeconfigFiles(settings.kubeconfig));
   if (settings.kubeContext && !summary.contexts.has(settings.kubeContext)) {

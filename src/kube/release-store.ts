@@ -31,7 +31,14 @@ export interface RecordJson {
   name: string;
   namespace: string;
   version: number;
-  info: { status: string; description?: string; deleted?: string; first_deployed?: string; last_deployed?: string; [k: string]: unknown };
+  info: {
+    status: string;
+    description?: string;
+    deleted?: string;
+    first_deployed?: string;
+    last_deployed?: string;
+    [k: string]: unknown;
+  };
   hooks?: RecordHookJson[];
   [k: string]: unknown;
 }
@@ -96,8 +103,14 @@ export class ReleaseStore {
   async get(name: string, namespace: string, version: number): Promise<ReleaseRecord | undefined> {
     const key = ReleaseStore.key(name, version);
     try {
-      const obj = await this.cluster.send<V1Secret | V1ConfigMap>({ method: 'GET', path: `${this.collection(namespace)}/${key}` });
-      const encoded = this.driver === 'secret' ? Buffer.from((obj as V1Secret).data?.release ?? '', 'base64').toString('utf8') : ((obj as V1ConfigMap).data?.release ?? '');
+      const obj = await this.cluster.send<V1Secret | V1ConfigMap>({
+        method: 'GET',
+        path: `${this.collection(namespace)}/${key}`,
+      });
+      const encoded =
+        this.driver === 'secret'
+          ? Buffer.from((obj as V1Secret).data?.release ?? '', 'base64').toString('utf8')
+          : ((obj as V1ConfigMap).data?.release ?? '');
       return { name, namespace, version, release: decode(encoded), labels: { ...(obj.metadata?.labels ?? {}) } };
     } catch (cause) {
       if (cause instanceof ApiError && cause.code === 404) return undefined;
@@ -145,17 +158,29 @@ export class ReleaseStore {
   private object(record: ReleaseRecord, stamp: Record<string, string>): V1Secret | V1ConfigMap {
     const labels: Record<string, string> = {
       ...userLabelsOf(record.labels),
-      ...(record.labels.createdAt !== undefined && stamp.createdAt === undefined ? { createdAt: record.labels.createdAt } : {}),
+      ...(record.labels.createdAt !== undefined && stamp.createdAt === undefined
+        ? { createdAt: record.labels.createdAt }
+        : {}),
       name: record.name,
       owner: OWNER,
       status: record.release.info.status,
       version: String(record.version),
       ...stamp,
     };
-    const metadata: V1ObjectMeta = { name: ReleaseStore.key(record.name, record.version), namespace: record.namespace, labels };
+    const metadata: V1ObjectMeta = {
+      name: ReleaseStore.key(record.name, record.version),
+      namespace: record.namespace,
+      labels,
+    };
     const encoded = encode(record.release);
     if (this.driver === 'secret') {
-      return { apiVersion: 'v1', kind: 'Secret', metadata, type: SECRET_TYPE, data: { release: Buffer.from(encoded, 'utf8').toString('base64') } };
+      return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata,
+        type: SECRET_TYPE,
+        data: { release: Buffer.from(encoded, 'utf8').toString('base64') },
+      };
     }
     return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { release: encoded } };
   }
@@ -168,7 +193,7 @@ export function decode(encoded: string): RecordJson {
   try {
     return parseExact((gzipped ? gunzipSync(raw) : raw).toString('utf8')) as RecordJson;
   } catch (cause) {
-    throw new PluginError('cannot read a helm release record (not helm\'s storage format)', { cause });
+    throw new PluginError("cannot read a helm release record (not helm's storage format)", { cause });
   }
 }
 

@@ -10,7 +10,11 @@ export function jobOutcome(obj: KubernetesObject): Outcome | undefined {
   for (const c of conditions) {
     if (c.type === 'Complete' && c.status === 'True') return { ok: true };
     if (c.type === 'Failed' && c.status === 'True') {
-      return { ok: false, reason: `job failed: ${c.reason ?? 'Failed'}${c.message ? ` (${c.message})` : ''}`, conditionReason: c.reason ?? '' };
+      return {
+        ok: false,
+        reason: `job failed: ${c.reason ?? 'Failed'}${c.message ? ` (${c.message})` : ''}`,
+        conditionReason: c.reason ?? '',
+      };
     }
   }
   return undefined;
@@ -35,7 +39,9 @@ export function describeContainers(pods: readonly V1Pod[]): string {
     for (const cs of pod.status?.containerStatuses ?? []) {
       const t = cs.state?.terminated;
       if (t && t.exitCode !== 0) {
-        parts.push(`pod ${pod.metadata?.name} container ${cs.name} exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}`);
+        parts.push(
+          `pod ${pod.metadata?.name} container ${cs.name} exited ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}`,
+        );
       } else if (!t && cs.state?.waiting?.reason) {
         parts.push(`pod ${pod.metadata?.name} container ${cs.name} waiting: ${cs.state.waiting.reason}`);
       }

@@ -41,7 +41,13 @@ function slim(obj: KubernetesObject & { status?: unknown; spec?: { completions?:
   return {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, deletionTimestamp: m.deletionTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      deletionTimestamp: m.deletionTimestamp,
+    },
     // A Job's completions: helm 4 words a failure "failed: <failed>/<completions>".
     ...(obj.spec?.completions !== undefined ? { spec: { completions: obj.spec.completions } } : {}),
     status: obj.status,
@@ -82,7 +88,11 @@ class SharedWatch {
     let items: KubernetesObject[];
     let rv: string | undefined;
     try {
-      const res = await this.cluster.api.send<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }>({ method: 'GET', path: this.path, retryForMs: 5_000 });
+      const res = await this.cluster.api.send<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }>({
+        method: 'GET',
+        path: this.path,
+        retryForMs: 5_000,
+      });
       items = res.items;
       rv = res.metadata?.resourceVersion;
     } catch (cause) {

@@ -15,14 +15,18 @@ export class PlainReporter implements Reporter {
   }
 
   eventStarted(plan: EventPlan): void {
-    this.line(`${plan.event}: ${plan.hooks.length} hook(s) in ${plan.tiers.length} tier(s), parallelism ${plan.parallelism}`);
+    this.line(
+      `${plan.event}: ${plan.hooks.length} hook(s) in ${plan.tiers.length} tier(s), parallelism ${plan.parallelism}`,
+    );
   }
   hookStarted(hook: Hook): void {
     this.line(`start ${hookLabel(hook)} weight ${hook.weight}`);
   }
   hookFinished(r: HookResult): void {
     const took = formatDuration(r.endedAt - r.startedAt);
-    this.line(r.ok ? `done  ${hookLabel(r.hook)} in ${took}` : `FAIL  ${hookLabel(r.hook)} after ${took}: ${r.reason ?? ''}`);
+    this.line(
+      r.ok ? `done  ${hookLabel(r.hook)} in ${took}` : `FAIL  ${hookLabel(r.hook)} after ${took}: ${r.reason ?? ''}`,
+    );
   }
   logBlock(title: string, lines: readonly string[]): void {
     this.write(`${[`${new Date().toISOString()} [parallel-hooks] ${title}`, ...lines].join('\n')}\n`);

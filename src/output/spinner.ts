@@ -76,8 +76,10 @@ export class SpinnerReporter implements Reporter {
     if (!plan) return '';
     const tier = this.current ? plan.tiers.findIndex((t) => t.hooks.includes(this.current as Hook)) + 1 : 1;
     const elapsed = formatDuration(Date.now() - this.started);
-    return `${plan.event}: tier ${tier}/${plan.tiers.length}, ${this.running} running, ${this.done}/${plan.hooks.length} done` +
-      `${this.failed ? `, ${this.failed} failed` : ''}, ${elapsed}`;
+    return (
+      `${plan.event}: tier ${tier}/${plan.tiers.length}, ${this.running} running, ${this.done}/${plan.hooks.length} done` +
+      `${this.failed ? `, ${this.failed} failed` : ''}, ${elapsed}`
+    );
   }
 
   private refresh(): void {

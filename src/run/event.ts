@@ -51,7 +51,9 @@ export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventS
   } catch (error) {
     // Interrupted: say what this event left on the cluster (kind/name only), then let the command record it.
     if (error instanceof InterruptedError && begun.length > 0) {
-      ctx.reporter.note(`${plan.event}: interrupted; hooks created and left as they were: ${begun.map((h) => hookLabel(h)).join(', ')}`);
+      ctx.reporter.note(
+        `${plan.event}: interrupted; hooks created and left as they were: ${begun.map((h) => hookLabel(h)).join(', ')}`,
+      );
     }
     throw error;
   }
@@ -68,7 +70,10 @@ export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventS
   };
 
   if (failed) {
-    const failures = orderOf(plan, results.filter((r) => !r.ok));
+    const failures = orderOf(
+      plan,
+      results.filter((r) => !r.ok),
+    );
     // helm stops at its first failure (in its order) and reports that hook's error.
     let helmMessage = failures[0]?.helmError ?? failures[0]?.reason ?? 'failed';
     const cleanupError = await cleanUpAfterFailure(plan, results, ctx);
@@ -125,7 +130,11 @@ function orderOf(plan: EventPlan, results: HookResult[]): HookResult[] {
  * create) gets none of this: helm returns at once. Returns the error of that last clean-up, which helm
  * reports instead of the hook's own.
  */
-async function cleanUpAfterFailure(plan: EventPlan, results: HookResult[], ctx: RunContext): Promise<string | undefined> {
+async function cleanUpAfterFailure(
+  plan: EventPlan,
+  results: HookResult[],
+  ctx: RunContext,
+): Promise<string | undefined> {
   const ordered = orderOf(plan, results);
   const waitFailures = ordered.filter((r) => !r.ok && r.stage === 'wait');
   for (const r of waitFailures) {
@@ -139,7 +148,9 @@ async function cleanUpAfterFailure(plan: EventPlan, results: HookResult[], ctx: 
       await deleteHook(r.hook, ctx);
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
-      ctx.reporter.note(`could not delete ${hookLabel(r.hook)}: ${error instanceof Error ? error.message : String(error)}`);
+      ctx.reporter.note(
+        `could not delete ${hookLabel(r.hook)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return apiMessage(error);
     }
   }
@@ -150,7 +161,9 @@ async function tryDelete(hook: Hook, ctx: RunContext): Promise<void> {
   try {
     await deleteHook(hook, ctx);
   } catch (error) {
-    ctx.reporter.note(`could not delete ${hookLabel(hook)} after its failure: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.reporter.note(
+      `could not delete ${hookLabel(hook)} after its failure: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -25,9 +25,11 @@ export function waitFailureText(flavour: HelmFlavour, hook: Hook, failure: WaitF
     return multi(flavour, 'timed out waiting for the condition');
   }
   const prefix = `resource ${hook.kind}/${hook.namespace}/${hook.name} not ready.`;
-  if (failure.type === 'job-failed') return `${prefix} status: Failed, message: Job Failed. failed: ${failure.failed}/${failure.completions}`;
+  if (failure.type === 'job-failed')
+    return `${prefix} status: Failed, message: Job Failed. failed: ${failure.failed}/${failure.completions}`;
   if (failure.type === 'pod-failed') return `${prefix} status: Failed, message: pod ${hook.name} failed`;
-  if (failure.type === 'timeout') return `${prefix} status: ${failure.status}, message: ${failure.message}\ncontext deadline exceeded`;
+  if (failure.type === 'timeout')
+    return `${prefix} status: ${failure.status}, message: ${failure.message}\ncontext deadline exceeded`;
   return `${prefix} status: InProgress, message: ${hook.kind} in progress\ncontext deadline exceeded`;
 }
 

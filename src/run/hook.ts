@@ -66,7 +66,15 @@ export async function runHook(hook: Hook, event: string, ctx: RunContext): Promi
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     if (error instanceof HookFailed) {
-      return finish(ctx, { hook, ok: false, stage: error.stage, reason: error.reason, helmError: error.helmError, startedAt, endedAt: Date.now() });
+      return finish(ctx, {
+        hook,
+        ok: false,
+        stage: error.stage,
+        reason: error.reason,
+        helmError: error.helmError,
+        startedAt,
+        endedAt: Date.now(),
+      });
     }
     const reason = errorText(error);
     return finish(ctx, { hook, ok: false, stage: 'create', reason, helmError: reason, startedAt, endedAt: Date.now() });
@@ -111,7 +119,14 @@ export async function deleteHook(hook: Hook, ctx: RunContext, stage: 'delete' | 
     throw error;
   }
   if (!existed || ctx.flavour.deleteWait === 'none') return;
-  const limitMs = ctx.flavour.deleteWait === 'poll' ? ctx.timeoutMs : ctx.timeoutMs === 0 ? 30_000 : ctx.timeoutMs < 0 ? Number.POSITIVE_INFINITY : ctx.timeoutMs;
+  const limitMs =
+    ctx.flavour.deleteWait === 'poll'
+      ? ctx.timeoutMs
+      : ctx.timeoutMs === 0
+        ? 30_000
+        : ctx.timeoutMs < 0
+          ? Number.POSITIVE_INFINITY
+          : ctx.timeoutMs;
   const timedOut = () => {
     const text = `timed out after ${formatDuration(Math.max(0, limitMs))} waiting for ${hookLabel(hook)} to be deleted`;
     return stage === 'delete' ? new HookFailed('delete', 'context deadline exceeded', text) : new PluginError(text);
@@ -122,12 +137,18 @@ export async function deleteHook(hook: Hook, ctx: RunContext, stage: 'delete' | 
     return;
   }
   if (isWaitedKind(hook.kind)) {
-    await ctx.hub.until(hook.namespace, hook.kind as 'Job' | 'Pod', hook.name, (obj) => (obj === undefined ? true : undefined), {
-      timeoutMs: limitMs,
-      signal: ctx.signal,
-      onTimeout: timedOut,
-      onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name} to be deleted`),
-    });
+    await ctx.hub.until(
+      hook.namespace,
+      hook.kind as 'Job' | 'Pod',
+      hook.name,
+      (obj) => (obj === undefined ? true : undefined),
+      {
+        timeoutMs: limitMs,
+        signal: ctx.signal,
+        onTimeout: timedOut,
+        onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name} to be deleted`),
+      },
+    );
     return;
   }
   const deadline = Date.now() + limitMs;
@@ -165,9 +186,17 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
       onTimeout: () => {
         const failure: WaitFailure = wasDeleted
           ? { type: 'timeout', status: 'NotFound', message: 'Resource not found' }
-          : { type: 'timeout', status: 'InProgress', message: hook.kind === 'Job' ? 'Job in progress' : 'Pod in progress' };
+          : {
+              type: 'timeout',
+              status: 'InProgress',
+              message: hook.kind === 'Job' ? 'Job in progress' : 'Pod in progress',
+            };
         const why = wasDeleted ? `${hook.kind} was deleted while waited for` : `${hook.kind} not done`;
-        return new HookFailed('wait', waitFailureText(ctx.flavour, hook, failure), `timed out waiting for the condition (${why} after --timeout ${formatDuration(limitMs)})`);
+        return new HookFailed(
+          'wait',
+          waitFailureText(ctx.flavour, hook, failure),
+          `timed out waiting for the condition (${why} after --timeout ${formatDuration(limitMs)})`,
+        );
       },
       onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name}`),
     },
@@ -176,9 +205,18 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
   const job = lastSeen as { status?: { failed?: number }; spec?: { completions?: number } } | undefined;
   const failure: WaitFailure =
     hook.kind === 'Job'
-      ? { type: 'job-failed', reason: outcome.conditionReason ?? 'Failed', failed: job?.status?.failed ?? 0, completions: job?.spec?.completions ?? 1 }
+      ? {
+          type: 'job-failed',
+          reason: outcome.conditionReason ?? 'Failed',
+          failed: job?.status?.failed ?? 0,
+          completions: job?.spec?.completions ?? 1,
+        }
       : { type: 'pod-failed' };
-  throw new HookFailed('wait', waitFailureText(ctx.flavour, hook, failure), await explainFailure(hook, outcome.reason, ctx));
+  throw new HookFailed(
+    'wait',
+    waitFailureText(ctx.flavour, hook, failure),
+    await explainFailure(hook, outcome.reason, ctx),
+  );
 }
 
 /** Adds what the pods say (exit code, reason) to a failed Job's condition message. */

@@ -6,10 +6,15 @@
 import type { Hook } from '../hooks/model.js';
 import type { RunContext } from './context.js';
 
-export async function printHookLogs(hook: Hook, policy: 'hook-succeeded' | 'hook-failed', ctx: RunContext): Promise<void> {
+export async function printHookLogs(
+  hook: Hook,
+  policy: 'hook-succeeded' | 'hook-failed',
+  ctx: RunContext,
+): Promise<void> {
   if (!hook.outputLogPolicies.includes(policy)) return;
   if (hook.kind !== 'Job' && hook.kind !== 'Pod') return;
-  const selector = hook.kind === 'Job' ? { labelSelector: `job-name=${hook.name}` } : { fieldSelector: `metadata.name=${hook.name}` };
+  const selector =
+    hook.kind === 'Job' ? { labelSelector: `job-name=${hook.name}` } : { fieldSelector: `metadata.name=${hook.name}` };
   const lines: string[] = [];
   try {
     const pods = await ctx.cluster.listPods(hook.namespace, selector);
@@ -27,7 +32,9 @@ export async function printHookLogs(hook: Hook, policy: 'hook-succeeded' | 'hook
     }
     if (pods.length === 0) lines.push(`--- ${hook.kind}/${hook.name}: no pods found ---`);
   } catch (error) {
-    lines.push(`--- ${hook.kind}/${hook.name}: logs unavailable: ${error instanceof Error ? error.message : String(error)} ---`);
+    lines.push(
+      `--- ${hook.kind}/${hook.name}: logs unavailable: ${error instanceof Error ? error.message : String(error)} ---`,
+    );
   }
   ctx.reporter.logBlock(`logs of ${hook.kind}/${hook.name} (${policy})`, lines);
 }

@@ -5,8 +5,8 @@
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -15,7 +15,9 @@ const UNIT_MS: Record<string, number> = {
 
 export function parseGoDuration(text: string): number {
   const bad = () =>
-    new Error(`invalid duration "${text}": expected a number with a unit, like 90s, 5m or 1h2m3s (units: ns, us, ms, s, m, h)`);
+    new Error(
+      `invalid duration "${text}": expected a number with a unit, like 90s, 5m or 1h2m3s (units: ns, us, ms, s, m, h)`,
+    );
   let rest = text;
   let sign = 1;
   if (rest.startsWith('-') || rest.startsWith('+')) {

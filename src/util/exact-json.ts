@@ -82,7 +82,11 @@ export function parseExact(text: string): unknown {
       const n = Number(m[0]);
       return JSON.stringify(n) === m[0] ? n : new ExactNumber(m[0]);
     }
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;

@@ -12,7 +12,10 @@ export function longTimeout(fn: () => void, ms: number): LongTimer {
   let handle: NodeJS.Timeout | undefined;
   const arm = (left: number) => {
     if (!Number.isFinite(left)) return;
-    handle = setTimeout(() => (left > MAX_DELAY ? arm(left - MAX_DELAY) : fn()), Math.min(Math.max(left, 0), MAX_DELAY));
+    handle = setTimeout(
+      () => (left > MAX_DELAY ? arm(left - MAX_DELAY) : fn()),
+      Math.min(Math.max(left, 0), MAX_DELAY),
+    );
   };
   arm(ms);
   return { clear: () => handle !== undefined && clearTimeout(handle) };

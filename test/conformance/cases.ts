@@ -119,7 +119,11 @@ async function restrictedKubeconfig(ctx: RunContext): Promise<void> {
     { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch'] },
   ]);
   const { core } = kube();
-  const token = await core.createNamespacedServiceAccountToken({ name: 'restricted', namespace: ctx.ns, body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+  const token = await core.createNamespacedServiceAccountToken({
+    name: 'restricted',
+    namespace: ctx.ns,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
   const admin = parse(readFileSync(kubeconfig(), 'utf8')) as { clusters: Array<{ cluster: unknown }> };
   const dir = mkdtempSync(join(tmpdir(), 'hph-kcfg-'));
   const restricted = join(dir, 'restricted.yaml');
@@ -150,7 +154,9 @@ async function movingRepository(ctx: RunContext): Promise<void> {
   await ctx.helm(['package', E2E_CHART, '--version', '0.2.0', '-d', join(dir, 'all')]);
   const server = spawn('python3', ['-c', REPO_SERVER, dir], { stdio: ['ignore', 'pipe', 'ignore'] });
   ctx.onCleanup(() => server.kill());
-  const port = await new Promise<string>((resolve) => server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const port = await new Promise<string>((resolve) =>
+    server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
   const url = `http://127.0.0.1:${port}`;
   for (const sub of ['first', 'all']) await ctx.helm(['repo', 'index', join(dir, sub), '--url', url]);
   ctx.vars.REPOURL = url;
@@ -183,7 +189,12 @@ export const CASES: Case[] = [
   {
     name: 'crds-folder',
     chart: 'crds',
-    kinds: { namespaced: [['__RUN__.conformance.example/v1', 'Widget'], ['__RUN__.conformance.example/v1', 'Gizmo']] },
+    kinds: {
+      namespaced: [
+        ['__RUN__.conformance.example/v1', 'Widget'],
+        ['__RUN__.conformance.example/v1', 'Gizmo'],
+      ],
+    },
     steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS'] }, { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] }],
   },
   {
@@ -200,7 +211,9 @@ export const CASES: Case[] = [
       const secret = await kube().core.readNamespacedSecret({ name: 'db-password', namespace: ctx.ns });
       const inCluster = Buffer.from(secret.data?.password ?? '', 'base64').toString();
       const hooks = (await ctx.helm(['get', 'hooks', ctx.release, '-n', ctx.ns])).stdout;
-      return hooks.includes(`password: "${inCluster}"`) ? [] : ['the Secret in the cluster is not the one `helm get hooks` shows'];
+      return hooks.includes(`password: "${inCluster}"`)
+        ? []
+        : ['the Secret in the cluster is not the one `helm get hooks` shows'];
     },
   },
   {
@@ -255,8 +268,34 @@ export const CASES: Case[] = [
     name: 'upgrade-install-new-then-existing',
     chart: 'e2e',
     steps: [
-      { args: ['upgrade', '--install', 'REL', 'CHART', '-n', 'NS', ...values([job('pre', { events: 'pre-install,pre-upgrade' }), job('post', { events: 'post-install,post-upgrade' })])] },
-      { args: ['upgrade', '--install', 'REL', 'CHART', '-n', 'NS', ...values([job('pre', { events: 'pre-install,pre-upgrade' }), job('post', { events: 'post-install,post-upgrade' })])] },
+      {
+        args: [
+          'upgrade',
+          '--install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([
+            job('pre', { events: 'pre-install,pre-upgrade' }),
+            job('post', { events: 'post-install,post-upgrade' }),
+          ]),
+        ],
+      },
+      {
+        args: [
+          'upgrade',
+          '--install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([
+            job('pre', { events: 'pre-install,pre-upgrade' }),
+            job('post', { events: 'post-install,post-upgrade' }),
+          ]),
+        ],
+      },
     ],
   },
   {
@@ -264,7 +303,9 @@ export const CASES: Case[] = [
     chart: 'e2e',
     steps: [
       { args: ['install', 'REL', 'CHART', '-n', 'NS'] },
-      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback,post-rollback' })])] },
+      {
+        args: ['upgrade', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback,post-rollback' })])],
+      },
       { args: ['rollback', 'REL', '1', '-n', 'NS'] },
       { args: ['rollback', 'REL', '2', '-n', 'NS'] },
     ],
@@ -277,7 +318,11 @@ export const CASES: Case[] = [
     steps: [
       {
         args: [
-          'install', 'REL', 'CHART', '-n', 'NS',
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
           ...values([
             job('ok-a', { events: 'pre-install', deletePolicy: 'hook-succeeded' }),
             job('bad', { events: 'pre-install', weight: '1', exitCode: 3, deletePolicy: 'hook-failed' }),
@@ -293,9 +338,42 @@ export const CASES: Case[] = [
     chart: 'e2e',
     // helm 3 creates hooks: an object left over without before-hook-creation fails at create; helm 4 applies it.
     steps: [
-      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([{ name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', deletePolicy: 'hook-failed' }])] },
-      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', ...values([job('first', { events: 'pre-upgrade', deletePolicy: 'hook-succeeded' }), { name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', weight: '1', deletePolicy: 'hook-failed' }])] },
-      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', ...values([job('first', { events: 'pre-upgrade', deletePolicy: 'hook-succeeded' }), { name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', weight: '1', deletePolicy: 'hook-failed' }])] },
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([{ name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', deletePolicy: 'hook-failed' }]),
+        ],
+      },
+      {
+        args: [
+          'upgrade',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([
+            job('first', { events: 'pre-upgrade', deletePolicy: 'hook-succeeded' }),
+            { name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', weight: '1', deletePolicy: 'hook-failed' },
+          ]),
+        ],
+      },
+      {
+        args: [
+          'upgrade',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([
+            job('first', { events: 'pre-upgrade', deletePolicy: 'hook-succeeded' }),
+            { name: 'kept', kind: 'ConfigMap', events: 'pre-upgrade', weight: '1', deletePolicy: 'hook-failed' },
+          ]),
+        ],
+      },
     ],
   },
   {
@@ -304,7 +382,18 @@ export const CASES: Case[] = [
     steps: [
       { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback' })])] },
       {
-        args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--atomic', '--wait-for-jobs', '--timeout', '60s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })])],
+        args: [
+          'upgrade',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--atomic',
+          '--wait-for-jobs',
+          '--timeout',
+          '60s',
+          ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })]),
+        ],
       },
     ],
     versions: (v) => v.startsWith('3.'),
@@ -315,7 +404,20 @@ export const CASES: Case[] = [
     steps: [
       { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('rb', { events: 'pre-rollback' })])] },
       {
-        args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--rollback-on-failure', '--wait-for-jobs', '--server-side=true', '--force-conflicts', '--timeout', '60s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })])],
+        args: [
+          'upgrade',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--rollback-on-failure',
+          '--wait-for-jobs',
+          '--server-side=true',
+          '--force-conflicts',
+          '--timeout',
+          '60s',
+          ...values([job('post-bad', { events: 'post-upgrade', exitCode: 2 }), job('rb', { events: 'pre-rollback' })]),
+        ],
       },
     ],
     versions: (v) => v.startsWith('4.'),
@@ -323,14 +425,39 @@ export const CASES: Case[] = [
   {
     name: 'post-install-fails',
     chart: 'e2e',
-    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('post-bad', { events: 'post-install', exitCode: 4, deletePolicy: 'hook-failed' })])] }],
+    steps: [
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([job('post-bad', { events: 'post-install', exitCode: 4, deletePolicy: 'hook-failed' })]),
+        ],
+      },
+    ],
   },
   {
     name: 'post-install-fails-at-create',
     chart: 'e2e',
     // A leftover object of a post hook without before-hook-creation: helm 3's create fails, helm 4 applies it.
     setup: async (ctx) => createConfigMap(ctx.ns, 'leftover', { a: '1' }),
-    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('ok', { events: 'post-install', deletePolicy: 'hook-succeeded' }), { name: 'leftover', kind: 'ConfigMap', events: 'post-install', weight: '1', deletePolicy: 'hook-failed' }])] }],
+    steps: [
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([
+            job('ok', { events: 'post-install', deletePolicy: 'hook-succeeded' }),
+            { name: 'leftover', kind: 'ConfigMap', events: 'post-install', weight: '1', deletePolicy: 'hook-failed' },
+          ]),
+        ],
+      },
+    ],
   },
   {
     name: 'hook-succeeded-delete-forbidden',
@@ -340,13 +467,35 @@ export const CASES: Case[] = [
       { apiGroups: [''], resources: ['secrets'], verbs: ['*'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
     ]),
-    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--kube-as-user', 'system:serviceaccount:NS:limited', ...values([{ name: 'once', kind: 'ConfigMap', events: 'pre-install', deletePolicy: 'hook-succeeded' }])] }],
+    steps: [
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--kube-as-user',
+          'system:serviceaccount:NS:limited',
+          ...values([{ name: 'once', kind: 'ConfigMap', events: 'pre-install', deletePolicy: 'hook-succeeded' }]),
+        ],
+      },
+    ],
   },
   {
     name: 'pre-delete-fails',
     chart: 'e2e',
     steps: [
-      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('predel', { events: 'pre-delete', exitCode: 1 })])] },
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([job('predel', { events: 'pre-delete', exitCode: 1 })]),
+        ],
+      },
       { args: ['uninstall', 'REL', '-n', 'NS'] },
     ],
   },
@@ -354,7 +503,16 @@ export const CASES: Case[] = [
     name: 'pre-rollback-fails',
     chart: 'e2e',
     steps: [
-      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([job('prerb', { events: 'pre-rollback', exitCode: 1 })])] },
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([job('prerb', { events: 'pre-rollback', exitCode: 1 })]),
+        ],
+      },
       { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] },
       { args: ['rollback', 'REL', '1', '-n', 'NS'] },
       { args: ['upgrade', 'REL', 'CHART', '-n', 'NS'] },
@@ -364,8 +522,29 @@ export const CASES: Case[] = [
     name: 'timeout-zero-and-negative',
     chart: 'e2e',
     steps: [
-      { args: ['install', 'REL', 'CHART', '-n', 'NS', '--timeout', '0s', ...values([job('quick', { events: 'pre-install,pre-upgrade', runFor: '1s' })])] },
-      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--timeout=-5s', ...values([job('quick', { events: 'pre-install,pre-upgrade', runFor: '1s' })])] },
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--timeout',
+          '0s',
+          ...values([job('quick', { events: 'pre-install,pre-upgrade', runFor: '1s' })]),
+        ],
+      },
+      {
+        args: [
+          'upgrade',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--timeout=-5s',
+          ...values([job('quick', { events: 'pre-install,pre-upgrade', runFor: '1s' })]),
+        ],
+      },
     ],
   },
   {
@@ -373,7 +552,16 @@ export const CASES: Case[] = [
     chart: 'e2e',
     steps: [
       {
-        args: ['install', 'REL', 'CHART', '-n', 'NS', '--timeout', '8s', ...values([job('vanishing', { events: 'pre-install', runFor: '30s' })])],
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--timeout',
+          '8s',
+          ...values([job('vanishing', { events: 'pre-install', runFor: '30s' })]),
+        ],
         during: (ctx) => deleteJobWhenRunning(ctx, 'vanishing'),
       },
     ],
@@ -393,7 +581,16 @@ export const CASES: Case[] = [
     chart: 'e2e',
     steps: [
       { args: ['install', 'REL', 'CHART', '-nNS', ...values([job('a', { events: 'pre-install,pre-upgrade' })])] },
-      { flagsFirst: ['--timeout', '60s'], args: ['upgrade', 'REL', 'CHART', '--namespace=NS', ...values([job('a', { events: 'pre-install,pre-upgrade' })])] },
+      {
+        flagsFirst: ['--timeout', '60s'],
+        args: [
+          'upgrade',
+          'REL',
+          'CHART',
+          '--namespace=NS',
+          ...values([job('a', { events: 'pre-install,pre-upgrade' })]),
+        ],
+      },
     ],
   },
   {
@@ -401,7 +598,20 @@ export const CASES: Case[] = [
     chart: 'e2e',
     setup: restrictedKubeconfig,
     steps: [
-      { args: ['install', 'REL', 'CHART', '-n', 'NS', ...values([{ name: 'cm', kind: 'ConfigMap', events: 'pre-install' }, job('needs-jobs', { events: 'pre-install', weight: '1' })])], env: { KUBECONFIG: 'KCFG' } },
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          ...values([
+            { name: 'cm', kind: 'ConfigMap', events: 'pre-install' },
+            job('needs-jobs', { events: 'pre-install', weight: '1' }),
+          ]),
+        ],
+        env: { KUBECONFIG: 'KCFG' },
+      },
     ],
   },
   {
@@ -411,8 +621,21 @@ export const CASES: Case[] = [
     steps: [
       {
         args: [
-          'install', 'REL', 'CHART', '-n', 'NS', '--kube-as-user', 'system:serviceaccount:NS:restricted', '--kube-as-group', 'system:authenticated',
-          '--kube-as-group', 'system:serviceaccounts', ...values([{ name: 'cm', kind: 'ConfigMap', events: 'pre-install' }, job('needs-jobs', { events: 'pre-install', weight: '1' })]),
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--kube-as-user',
+          'system:serviceaccount:NS:restricted',
+          '--kube-as-group',
+          'system:authenticated',
+          '--kube-as-group',
+          'system:serviceaccounts',
+          ...values([
+            { name: 'cm', kind: 'ConfigMap', events: 'pre-install' },
+            job('needs-jobs', { events: 'pre-install', weight: '1' }),
+          ]),
         ],
         env: { HELM_QPS: '20', HELM_BURST_LIMIT: '5' },
       },
@@ -422,7 +645,22 @@ export const CASES: Case[] = [
     name: 'repository-chart-version-range-resolved-once',
     chart: 'e2e',
     setup: movingRepository,
-    steps: [{ args: ['install', 'REL', 'hooks', '--repo', 'REPOURL', '--version', '>=0.1.0', '-n', 'NS', ...values([job('pre', { events: 'pre-install' })])] }],
+    steps: [
+      {
+        args: [
+          'install',
+          'REL',
+          'hooks',
+          '--repo',
+          'REPOURL',
+          '--version',
+          '>=0.1.0',
+          '-n',
+          'NS',
+          ...values([job('pre', { events: 'pre-install' })]),
+        ],
+      },
+    ],
   },
   {
     name: 'dry-run-client-offline',
@@ -430,10 +668,33 @@ export const CASES: Case[] = [
     setup: async (ctx) => {
       const dir = mkdtempSync(join(tmpdir(), 'hph-offline-'));
       const file = join(dir, 'offline.yaml');
-      writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': 'gone', clusters: [{ name: 'gone', cluster: { server: 'https://127.0.0.1:9' } }], users: [{ name: 'u', user: {} }], contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'u' } }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          'current-context': 'gone',
+          clusters: [{ name: 'gone', cluster: { server: 'https://127.0.0.1:9' } }],
+          users: [{ name: 'u', user: {} }],
+          contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'u' } }],
+        }),
+      );
       ctx.vars.OFFLINE = file;
     },
-    steps: [{ args: ['install', 'REL', 'CHART', '-n', 'NS', '--dry-run=client', ...values([job('a', { events: 'pre-install' })])], env: { KUBECONFIG: 'OFFLINE' } }],
+    steps: [
+      {
+        args: [
+          'install',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--dry-run=client',
+          ...values([job('a', { events: 'pre-install' })]),
+        ],
+        env: { KUBECONFIG: 'OFFLINE' },
+      },
+    ],
     order: false,
   },
   {
@@ -441,14 +702,41 @@ export const CASES: Case[] = [
     chart: 'e2e',
     steps: [
       { args: ['install', 'REL', 'CHART', '-n', 'NS'] },
-      { args: ['upgrade', 'REL', 'CHART', '-n', 'NS', '--cleanup-on-fail', '--timeout', '8760h', '--set', 'deployment.enabled=true', '--set', 'deployment.readyAfter=0s', ...values([job('post-bad', { events: 'post-upgrade', exitCode: 5 })])] },
+      {
+        args: [
+          'upgrade',
+          'REL',
+          'CHART',
+          '-n',
+          'NS',
+          '--cleanup-on-fail',
+          '--timeout',
+          '8760h',
+          '--set',
+          'deployment.enabled=true',
+          '--set',
+          'deployment.readyAfter=0s',
+          ...values([job('post-bad', { events: 'post-upgrade', exitCode: 5 })]),
+        ],
+      },
     ],
   },
   {
     name: 'generate-name',
     chart: 'e2e',
     generatedName: true,
-    steps: [{ args: ['install', 'CHART', '--generate-name', '-n', 'NS', ...values([job('first', { events: 'pre-install' }), job('after', { events: 'post-install' })])] }],
+    steps: [
+      {
+        args: [
+          'install',
+          'CHART',
+          '--generate-name',
+          '-n',
+          'NS',
+          ...values([job('first', { events: 'pre-install' }), job('after', { events: 'post-install' })]),
+        ],
+      },
+    ],
     // The generated name is in the main ConfigMap's name; objects are compared by kind and count.
     order: false,
   },
@@ -456,6 +744,19 @@ export const CASES: Case[] = [
     name: 'create-namespace-and-name-template',
     chart: 'e2e',
     releaseInOther: true,
-    steps: [{ args: ['install', 'CHART', '--name-template', 'REL', '-n', 'OTHER', '--create-namespace', ...values([job('first', { events: 'pre-install' })])] }],
+    steps: [
+      {
+        args: [
+          'install',
+          'CHART',
+          '--name-template',
+          'REL',
+          '-n',
+          'OTHER',
+          '--create-namespace',
+          ...values([job('first', { events: 'pre-install' })]),
+        ],
+      },
+    ],
   },
 ];

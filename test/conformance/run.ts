@@ -14,7 +14,15 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { CHART as E2E_CHART, REPO, creationOrder, dropNamespace, kube, namespace as makeNamespace, record } from '../e2e/harness.js';
+import {
+  CHART as E2E_CHART,
+  REPO,
+  creationOrder,
+  dropNamespace,
+  kube,
+  namespace as makeNamespace,
+  record,
+} from '../e2e/harness.js';
 import { CASES, type Case, type RunContext } from './cases.js';
 import { DEFAULT_KINDS, diff, normalizer, type Snapshot, takeSnapshot } from './snapshot.js';
 
@@ -29,13 +37,20 @@ interface Home {
 
 function pinnedVersions(): string[] {
   const fromEnv = process.env.HPH_CONFORMANCE_VERSIONS;
-  if (fromEnv) return fromEnv.split(',').map((v) => v.trim()).filter(Boolean);
+  if (fromEnv)
+    return fromEnv
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   const text = readFileSync(join(REPO, 'scripts/versions.env'), 'utf8');
   return (/^HELM_VERSIONS="([^"]*)"/m.exec(text)?.[1] ?? '').split(/\s+/).filter(Boolean);
 }
 
 async function home(version: string): Promise<Home> {
-  const bin = execFileSync(join(REPO, 'scripts/fetch-helm'), [version], { encoding: 'utf8' }).trim().split('\n').pop() as string;
+  const bin = execFileSync(join(REPO, 'scripts/fetch-helm'), [version], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop() as string;
   const dir = mkdtempSync(join(tmpdir(), `hph conformance ${version} `));
   const env: Record<string, string> = {
     KUBECONFIG: process.env.KUBECONFIG ?? '',
@@ -44,8 +59,13 @@ async function home(version: string): Promise<Home> {
     HELM_CACHE_HOME: join(dir, 'cache'),
     HELM_PARALLEL_HOOKS_OUTPUT: 'plain',
   };
-  for (const d of [env.HELM_DATA_HOME, env.HELM_CONFIG_HOME, env.HELM_CACHE_HOME]) mkdirSync(d as string, { recursive: true });
-  const installed = await execa(bin, ['plugin', 'install', REPO, ...(version.startsWith('4.') ? ['--verify=false'] : [])], { env, reject: false });
+  for (const d of [env.HELM_DATA_HOME, env.HELM_CONFIG_HOME, env.HELM_CACHE_HOME])
+    mkdirSync(d as string, { recursive: true });
+  const installed = await execa(
+    bin,
+    ['plugin', 'install', REPO, ...(version.startsWith('4.') ? ['--verify=false'] : [])],
+    { env, reject: false },
+  );
   if (installed.exitCode !== 0) throw new Error(`helm ${version}: plugin install failed: ${installed.stderr}`);
   return { version, bin, env };
 }
@@ -108,9 +128,16 @@ async function runOnce(c: Case, h: Home, tool: Tool, tag: string): Promise<RunOu
   for (const step of c.steps) {
     const args = step.args.map(sub);
     const first = (step.flagsFirst ?? []).map(sub);
-    const argv = tool === 'helm' ? [args[0] as string, ...first, ...args.slice(1)] : ['parallel-hooks', ...first, ...args, '--hook-parallelism', tool === 'n1' ? '1' : '8'];
+    const argv =
+      tool === 'helm'
+        ? [args[0] as string, ...first, ...args.slice(1)]
+        : ['parallel-hooks', ...first, ...args, '--hook-parallelism', tool === 'n1' ? '1' : '8'];
     const env = { ...h.env, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, sub(v)])) };
-    const running = execa(h.bin, argv, { env, reject: false, ...(step.stdin !== undefined ? { input: step.stdin } : { stdin: 'ignore' as const }) });
+    const running = execa(h.bin, argv, {
+      env,
+      reject: false,
+      ...(step.stdin !== undefined ? { input: step.stdin } : { stdin: 'ignore' as const }),
+    });
     const beside = step.during?.(ctx);
     const r = await running;
     await beside;
@@ -119,7 +146,10 @@ async function runOnce(c: Case, h: Home, tool: Tool, tag: string): Promise<RunOu
   }
   const recs = await recorder.stop();
   const kinds = {
-    namespaced: [...DEFAULT_KINDS.namespaced, ...(c.kinds?.namespaced ?? []).map(([v, k]) => [v.replaceAll('__RUN__', token), k] as [string, string])],
+    namespaced: [
+      ...DEFAULT_KINDS.namespaced,
+      ...(c.kinds?.namespaced ?? []).map(([v, k]) => [v.replaceAll('__RUN__', token), k] as [string, string]),
+    ],
     cluster: [...DEFAULT_KINDS.cluster, ...(c.kinds?.cluster ?? [])],
   };
   let releaseName = release;
@@ -127,7 +157,12 @@ async function runOnce(c: Case, h: Home, tool: Tool, tag: string): Promise<RunOu
     const listed = await ctx.helm(['list', '-n', ns, '-q']);
     releaseName = listed.stdout.trim().split('\n')[0] || release;
   }
-  const normalize = normalizer({ [other]: 'OTHER', [ns]: 'NS', [chart]: 'CHART', ...(c.generatedName ? { [releaseName]: 'REL' } : {}) });
+  const normalize = normalizer({
+    [other]: 'OTHER',
+    [ns]: 'NS',
+    [chart]: 'CHART',
+    ...(c.generatedName ? { [releaseName]: 'REL' } : {}),
+  });
   const snapshot = await takeSnapshot({
     helmBin: h.bin,
     env: h.env,
@@ -159,7 +194,8 @@ async function cleanUp(ns: string, other: string, token: string): Promise<void> 
   for (const [apiVersion, kind] of DEFAULT_KINDS.cluster) {
     try {
       for (const o of (await api.list(apiVersion, kind)).items) {
-        if (o.metadata?.name?.includes(token)) await api.delete({ apiVersion, kind, metadata: { name: o.metadata.name } }).catch(() => undefined);
+        if (o.metadata?.name?.includes(token))
+          await api.delete({ apiVersion, kind, metadata: { name: o.metadata.name } }).catch(() => undefined);
       }
     } catch {
       // kind not served
@@ -170,9 +206,13 @@ async function cleanUp(ns: string, other: string, token: string): Promise<void> 
 function compare(c: Case, helm: RunOutcome, plugin: RunOutcome, tool: Tool): string[] {
   const problems: string[] = [];
   const allowed = tool === 'n8' ? (c.n8Differs ?? []) : [];
-  const differences = diff({ exitCodes: helm.exitCodes, ...helm.snapshot }, { exitCodes: plugin.exitCodes, ...plugin.snapshot }, '', [], 40).filter(
-    (d) => !allowed.some((re) => re.test(d)),
-  );
+  const differences = diff(
+    { exitCodes: helm.exitCodes, ...helm.snapshot },
+    { exitCodes: plugin.exitCodes, ...plugin.snapshot },
+    '',
+    [],
+    40,
+  ).filter((d) => !allowed.some((re) => re.test(d)));
   problems.push(...differences.slice(0, 8));
   if (tool === 'n1' && c.order !== false) {
     const o = diff(helm.order, plugin.order, 'order');
@@ -192,8 +232,16 @@ async function runCase(c: Case, h: Home): Promise<boolean> {
   let problems: string[];
   let outputs = '';
   try {
-    const [helmRun, n1, n8] = (await Promise.all(TOOLS.map((tool) => runOnce(c, h, tool, tag)))) as [RunOutcome, RunOutcome, RunOutcome];
-    problems = [...helmRun.checks.map((p) => `plain helm check: ${p}`), ...compare(c, helmRun, n1, 'n1'), ...compare(c, helmRun, n8, 'n8')];
+    const [helmRun, n1, n8] = (await Promise.all(TOOLS.map((tool) => runOnce(c, h, tool, tag)))) as [
+      RunOutcome,
+      RunOutcome,
+      RunOutcome,
+    ];
+    problems = [
+      ...helmRun.checks.map((p) => `plain helm check: ${p}`),
+      ...compare(c, helmRun, n1, 'n1'),
+      ...compare(c, helmRun, n8, 'n8'),
+    ];
     outputs = `--- plain helm\n${helmRun.output}--- N=1\n${n1.output}--- N=8\n${n8.output}`;
   } catch (error) {
     problems = [`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`];
@@ -203,7 +251,10 @@ async function runCase(c: Case, h: Home): Promise<boolean> {
     console.log(`ok   ${c.name} (helm ${version}) ${secs}s`);
     return true;
   }
-  const lines = [`FAIL ${c.name} (helm ${version}) ${secs}s`, ...problems.map((p) => `       ${p.replaceAll('\n', '\\n')}`)];
+  const lines = [
+    `FAIL ${c.name} (helm ${version}) ${secs}s`,
+    ...problems.map((p) => `       ${p.replaceAll('\n', '\\n')}`),
+  ];
   if (process.env.HPH_CONFORMANCE_VERBOSE) lines.push(outputs);
   console.log(lines.join('\n'));
   return false;

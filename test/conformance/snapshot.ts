@@ -52,14 +52,23 @@ function clean(kind: string, obj: KubernetesObject & Record<string, unknown>): R
   const m = obj.metadata ?? {};
   const labels = { ...(m.labels ?? {}) };
   for (const l of VOLATILE_LABELS) delete labels[l];
-  const out: Record<string, unknown> = { ...obj, kind, metadata: { name: m.name, namespace: m.namespace, labels, annotations: m.annotations ?? {} } };
+  const out: Record<string, unknown> = {
+    ...obj,
+    kind,
+    metadata: { name: m.name, namespace: m.namespace, labels, annotations: m.annotations ?? {} },
+  };
   delete out.status;
   if (kind === 'Secret') {
     const data = (obj.data ?? {}) as Record<string, string>;
-    out.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, `<${Buffer.from(v, 'base64').length} bytes>`]));
+    out.data = Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, `<${Buffer.from(v, 'base64').length} bytes>`]),
+    );
   }
   if (kind === 'Job') {
-    const spec = structuredClone(obj.spec) as { selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> } } };
+    const spec = structuredClone(obj.spec) as {
+      selector?: { matchLabels?: Record<string, string> };
+      template?: { metadata?: { labels?: Record<string, string> } };
+    };
     for (const l of VOLATILE_LABELS) {
       delete spec.selector?.matchLabels?.[l];
       delete spec.template?.metadata?.labels?.[l];
@@ -70,7 +79,12 @@ function clean(kind: string, obj: KubernetesObject & Record<string, unknown>): R
   return out;
 }
 
-async function listKind(api: KubernetesObjectApi, apiVersion: string, kind: string, namespace?: string): Promise<KubernetesObject[]> {
+async function listKind(
+  api: KubernetesObjectApi,
+  apiVersion: string,
+  kind: string,
+  namespace?: string,
+): Promise<KubernetesObject[]> {
   try {
     const res = await api.list(apiVersion, kind, namespace);
     return res.items;
@@ -99,7 +113,14 @@ export async function takeSnapshot(opts: {
   ]);
   const snap: Snapshot = { history: [], hookPhases: {}, hooks: '', objects: {} };
   if (history.exitCode === 0) {
-    snap.history = (JSON.parse(String(history.stdout)) as Array<{ revision: number; status: string; description: string; chart: string }>).map((h) => ({
+    snap.history = (
+      JSON.parse(String(history.stdout)) as Array<{
+        revision: number;
+        status: string;
+        description: string;
+        chart: string;
+      }>
+    ).map((h) => ({
       revision: h.revision,
       status: h.status,
       description: opts.normalize(h.description),
@@ -107,8 +128,10 @@ export async function takeSnapshot(opts: {
     }));
   }
   if (status.exitCode === 0) {
-    const rel = JSON.parse(String(status.stdout)) as { hooks?: Array<{ name: string; kind: string; last_run?: { phase?: string } }> };
-    for (const h of rel.hooks ?? []) snap.hookPhases[opts.normalize(`${h.kind}/${h.name}`)] = h.last_run?.phase ?? "";
+    const rel = JSON.parse(String(status.stdout)) as {
+      hooks?: Array<{ name: string; kind: string; last_run?: { phase?: string } }>;
+    };
+    for (const h of rel.hooks ?? []) snap.hookPhases[opts.normalize(`${h.kind}/${h.name}`)] = h.last_run?.phase ?? '';
   }
   if (hooks.exitCode === 0) {
     let text = opts.normalize(String(hooks.stdout));
@@ -125,7 +148,9 @@ export async function takeSnapshot(opts: {
         if (kind === 'Secret' && name.startsWith('sh.helm.release.v1.')) continue;
         if (kind === 'Pod' && (obj.metadata?.ownerReferences ?? []).length > 0) continue;
         if (obj.metadata?.deletionTimestamp) continue;
-        snap.objects[opts.normalize(`${kind}/${namespace}/${name}`)] = JSON.parse(opts.normalize(JSON.stringify(clean(kind, obj as never))));
+        snap.objects[opts.normalize(`${kind}/${namespace}/${name}`)] = JSON.parse(
+          opts.normalize(JSON.stringify(clean(kind, obj as never))),
+        );
       }
     }
   }
@@ -133,7 +158,9 @@ export async function takeSnapshot(opts: {
     for (const obj of await listKind(api, apiVersion, kind)) {
       const name = obj.metadata?.name ?? '';
       if (!name.includes(opts.token)) continue;
-      snap.objects[opts.normalize(`${kind}/${name}`)] = JSON.parse(opts.normalize(JSON.stringify(clean(kind, obj as never))));
+      snap.objects[opts.normalize(`${kind}/${name}`)] = JSON.parse(
+        opts.normalize(JSON.stringify(clean(kind, obj as never))),
+      );
     }
   }
   return snap;
@@ -145,7 +172,8 @@ export function diff(a: unknown, b: unknown, path = '', out: string[] = [], limi
   if (JSON.stringify(a) === JSON.stringify(b)) return out;
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k, out, limit);
+    for (const k of keys)
+      diff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k, out, limit);
     return out;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {

@@ -6,7 +6,19 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { CHART, MAJORS, REPO, dropNamespace, helm, helmSetup, kube, namespace, objectsIn, releaseState, valuesFile } from './harness.js';
+import {
+  CHART,
+  MAJORS,
+  REPO,
+  dropNamespace,
+  helm,
+  helmSetup,
+  kube,
+  namespace,
+  objectsIn,
+  releaseState,
+  valuesFile,
+} from './harness.js';
 
 for (const major of MAJORS) {
   const s = suite(`command line, helm ${major}`);
@@ -14,7 +26,15 @@ for (const major of MAJORS) {
   s('helm parallel-hooks --help and upgrade --help describe the options and the passthrough', async () => {
     const top = await helm(major, ['parallel-hooks', '--help']);
     assert.is(top.exitCode, 0, top.stderr);
-    for (const word of ['install', 'upgrade', 'rollback', 'uninstall', '--hook-parallelism', 'passed to helm', 'Exit codes']) {
+    for (const word of [
+      'install',
+      'upgrade',
+      'rollback',
+      'uninstall',
+      '--hook-parallelism',
+      'passed to helm',
+      'Exit codes',
+    ]) {
       assert.ok(top.stdout.includes(word), `top-level help mentions ${word}`);
     }
     const upgrade = await helm(major, ['parallel-hooks', 'upgrade', '--help']);
@@ -44,7 +64,10 @@ for (const major of MAJORS) {
     // helm opens its storage before it starts a plugin: with an unreachable sql driver helm itself refuses;
     // the memory driver reaches the plugin, which cannot keep a release record there.
     // (helm 4 wants a data file for its memory driver, even an empty one.)
-    const memory = await helm(major, ['parallel-hooks', 'install', 'bad', CHART, '-n', ns], { HELM_DRIVER: 'memory', HELM_MEMORY_DRIVER_DATA: valuesFile([]) });
+    const memory = await helm(major, ['parallel-hooks', 'install', 'bad', CHART, '-n', ns], {
+      HELM_DRIVER: 'memory',
+      HELM_MEMORY_DRIVER_DATA: valuesFile([]),
+    });
     assert.is(memory.exitCode, 2, memory.stderr);
     assert.match(memory.stderr, /HELM_DRIVER=memory is not supported/);
     assert.is(await releaseState(major, 'bad', ns), undefined, 'no release');
@@ -54,7 +77,16 @@ for (const major of MAJORS) {
 
   s('a very large parallelism is accepted and capped by the tier', async () => {
     const ns = await namespace(`big${major}`);
-    const r = await helm(major, ['parallel-hooks', 'install', 'big', CHART, '-n', ns, '--hook-parallelism', '99999999999999']);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'install',
+      'big',
+      CHART,
+      '-n',
+      ns,
+      '--hook-parallelism',
+      '99999999999999',
+    ]);
     assert.is(r.exitCode, 0, r.stderr);
     assert.equal((await releaseState(major, 'big', ns))?.status, 'deployed');
     await dropNamespace(ns);
@@ -70,10 +102,14 @@ for (const major of MAJORS) {
       ],
     });
     // The plugin's CLI as helm runs it: helm's settings in the environment, helm's arguments verbatim.
-    const child = execa('node', [join(REPO, 'dist/cli.js'), 'install', 'int', CHART, '-f', values, '--hook-parallelism', '4'], {
-      env: { ...env, HELM_BIN: bin, HELM_NAMESPACE: ns },
-      reject: false,
-    });
+    const child = execa(
+      'node',
+      [join(REPO, 'dist/cli.js'), 'install', 'int', CHART, '-f', values, '--hook-parallelism', '4'],
+      {
+        env: { ...env, HELM_BIN: bin, HELM_NAMESPACE: ns },
+        reject: false,
+      },
+    );
     for (let i = 0; i < 100; i++) {
       const jobs = await kube().batch.listNamespacedJob({ namespace: ns });
       if (jobs.items.some((j) => j.metadata?.name === 'slow')) break;
@@ -84,11 +120,19 @@ for (const major of MAJORS) {
     assert.is(r.exitCode, 130, String(r.stderr));
     assert.match(String(r.stderr), /interrupted while waiting for Job\/slow/);
     assert.match(String(r.stderr), /received SIGINT: stopping/);
-    assert.match(String(r.stderr), /pre-install: interrupted; hooks created and left as they were: Job\/slow \(/, 'it says what it left');
+    assert.match(
+      String(r.stderr),
+      /pre-install: interrupted; hooks created and left as they were: Job\/slow \(/,
+      'it says what it left',
+    );
     const objects = await objectsIn(ns);
     assert.ok(objects.includes('Job/slow') && !objects.includes('Job/after'), objects.join(', '));
     const state = await releaseState(major, 'int', ns);
-    assert.equal(state?.history, [{ revision: 1, status: 'failed' }], 'as helm after a signal: the release is failed, helm main never ran');
+    assert.equal(
+      state?.history,
+      [{ revision: 1, status: 'failed' }],
+      'as helm after a signal: the release is failed, helm main never ran',
+    );
     assert.not.ok(objects.includes('ConfigMap/int-main'), 'no normal resource was applied');
     await dropNamespace(ns);
   });

@@ -5,7 +5,18 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART, MAJORS, dropNamespace, find, helm, namespace, objectsIn, record, releaseState, valuesFile } from './harness.js';
+import {
+  CHART,
+  MAJORS,
+  dropNamespace,
+  find,
+  helm,
+  namespace,
+  objectsIn,
+  record,
+  releaseState,
+  valuesFile,
+} from './harness.js';
 
 const tier = ['ok-1', 'ok-2', 'bad-3', 'ok-4', 'ok-5'];
 const values = valuesFile({
@@ -28,18 +39,37 @@ for (const major of MAJORS) {
   s('one failing job in a tier of 5 at N=5', async () => {
     const ns = await namespace(`fail${major}`);
     const rec = await record(ns);
-    const r = await helm(major, ['parallel-hooks', 'install', 'fail', CHART, '-n', ns, '-f', values, '--hook-parallelism', '5']);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'install',
+      'fail',
+      CHART,
+      '-n',
+      ns,
+      '-f',
+      values,
+      '--hook-parallelism',
+      '5',
+    ]);
     const recs = await rec.stop();
 
     assert.is(r.exitCode, 3, `exit code for a hook failure (stderr: ${r.stderr})`);
-    assert.match(r.stderr, /Job\/bad-3 \(.+\): job failed: .*container main exited 3/, 'the message names the hook and its exit code');
+    assert.match(
+      r.stderr,
+      /Job\/bad-3 \(.+\): job failed: .*container main exited 3/,
+      'the message names the hook and its exit code',
+    );
     for (const name of ['ok-1', 'ok-2', 'ok-4', 'ok-5']) {
       const [job] = find(recs, 'Job', name);
       assert.ok(job && job.finishedAt !== undefined && !job.failed, `${name} ran to completion`);
     }
     assert.is(find(recs, 'Job', 'later').length, 0, 'no later tier starts');
     const state = await releaseState(major, 'fail', ns);
-    assert.equal(state?.history, [{ revision: 1, status: 'failed' }], 'as helm: revision 1 recorded failed, the main command never ran');
+    assert.equal(
+      state?.history,
+      [{ revision: 1, status: 'failed' }],
+      'as helm: revision 1 recorded failed, the main command never ran',
+    );
     const objects = await objectsIn(ns);
     assert.not.ok(objects.includes('ConfigMap/fail-main'), 'no normal resource was applied');
     assert.not.ok(objects.includes('Job/bad-3'), 'hook-failed policy deleted the failed hook');
@@ -53,7 +83,20 @@ for (const major of MAJORS) {
     const ns = await namespace(`tmo${major}`);
     const stuck = valuesFile({ hooks: [{ name: 'stuck', kind: 'Job', events: 'pre-install', runFor: '1h' }] });
     const started = Date.now();
-    const r = await helm(major, ['parallel-hooks', 'install', 'tmo', CHART, '-n', ns, '-f', stuck, '--timeout', '4s', '--hook-parallelism', '4']);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'install',
+      'tmo',
+      CHART,
+      '-n',
+      ns,
+      '-f',
+      stuck,
+      '--timeout',
+      '4s',
+      '--hook-parallelism',
+      '4',
+    ]);
     const took = Date.now() - started;
     assert.is(r.exitCode, 3, r.stderr);
     assert.match(r.stderr, /Job\/stuck .*timed out/);
@@ -63,7 +106,9 @@ for (const major of MAJORS) {
   });
 
   const postHook = (exitCode: number) =>
-    valuesFile({ hooks: [{ name: 'post-check', kind: 'Job', events: 'post-install,post-upgrade', runFor: '200ms', exitCode }] });
+    valuesFile({
+      hooks: [{ name: 'post-check', kind: 'Job', events: 'post-install,post-upgrade', runFor: '200ms', exitCode }],
+    });
   const good = postHook(0);
   const bad = postHook(2);
   const atomic = major === 3 ? '--atomic' : '--rollback-on-failure';
@@ -87,16 +132,23 @@ for (const major of MAJORS) {
     let r = await both(nsHelm, nsPlugin, ['install', 'pf', CHART, '-f', bad]);
     assert.is(r.plain.exitCode, 1);
     assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
-    assert.equal(await releaseState(major, 'pf', nsPlugin), await releaseState(major, 'pf', nsHelm), 'install: same history');
+    assert.equal(
+      await releaseState(major, 'pf', nsPlugin),
+      await releaseState(major, 'pf', nsHelm),
+      'install: same history',
+    );
     assert.match(await description(nsHelm), /^Release "pf" failed: failed post-install: /);
-    assert.is(await description(nsPlugin), await description(nsHelm), 'helm\'s own words, exactly');
-    assert.match(r.plugin.stderr, /Job\/post-check .*exited 2/, 'the plugin\'s output adds the exit code');
+    assert.is(await description(nsPlugin), await description(nsHelm), "helm's own words, exactly");
+    assert.match(r.plugin.stderr, /Job\/post-check .*exited 2/, "the plugin's output adds the exit code");
 
     r = await both(nsHelm, nsPlugin, ['upgrade', 'pf', CHART, '-f', bad]);
     assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
     const state = await releaseState(major, 'pf', nsPlugin);
     assert.equal(state, await releaseState(major, 'pf', nsHelm), 'upgrade: same history');
-    assert.equal(state?.history.map((h) => h.status), ['failed', 'failed']);
+    assert.equal(
+      state?.history.map((h) => h.status),
+      ['failed', 'failed'],
+    );
     assert.is(await description(nsPlugin), await description(nsHelm));
     assert.match(await description(nsPlugin), /^Upgrade "pf" failed: post-upgrade hooks failed: /);
     await Promise.all([dropNamespace(nsHelm), dropNamespace(nsPlugin)]);
@@ -109,16 +161,25 @@ for (const major of MAJORS) {
     r = await both(nsHelm, nsPlugin, ['upgrade', 'pf', CHART, '-f', bad, atomic]);
     assert.is(r.plain.exitCode, 1);
     assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
-    assert.match(r.plugin.stderr, new RegExp(`has been rolled back due to ${major === 3 ? 'atomic' : 'rollback-on-failure'} being set`));
+    assert.match(
+      r.plugin.stderr,
+      new RegExp(`has been rolled back due to ${major === 3 ? 'atomic' : 'rollback-on-failure'} being set`),
+    );
     const state = await releaseState(major, 'pf', nsPlugin);
     assert.equal(state, await releaseState(major, 'pf', nsHelm), 'same history after the atomic rollback');
-    assert.equal(state?.history.map((h) => h.status), ['superseded', 'failed', 'deployed']);
+    assert.equal(
+      state?.history.map((h) => h.status),
+      ['superseded', 'failed', 'deployed'],
+    );
 
     const [nsHelm2, nsPlugin2] = await Promise.all([namespace(`ai${major}-helm`), namespace(`ai${major}-plugin`)]);
     r = await both(nsHelm2, nsPlugin2, ['install', 'pf', CHART, '-f', bad, atomic]);
     assert.is(r.plain.exitCode, 1);
     assert.is(r.plugin.exitCode, 3, r.plugin.stderr);
-    assert.match(r.plugin.stderr, new RegExp(`has been uninstalled due to ${major === 3 ? 'atomic' : 'rollback-on-failure'} being set`));
+    assert.match(
+      r.plugin.stderr,
+      new RegExp(`has been uninstalled due to ${major === 3 ? 'atomic' : 'rollback-on-failure'} being set`),
+    );
     assert.is(await releaseState(major, 'pf', nsHelm2), undefined, 'helm uninstalled it');
     assert.is(await releaseState(major, 'pf', nsPlugin2), undefined, 'the plugin uninstalled it');
     await Promise.all([nsHelm, nsPlugin, nsHelm2, nsPlugin2].map(dropNamespace));

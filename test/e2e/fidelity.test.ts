@@ -5,21 +5,72 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART, MAJORS, creationOrder, dropNamespace, helm, namespace, objectsIn, record, releaseState, valuesFile } from './harness.js';
+import {
+  CHART,
+  MAJORS,
+  creationOrder,
+  dropNamespace,
+  helm,
+  namespace,
+  objectsIn,
+  record,
+  releaseState,
+  valuesFile,
+} from './harness.js';
 
 /** Every case of HELM-HOOKS.md the fidelity check covers. */
 export const FIDELITY_HOOKS = [
   { name: 'sa-runner', kind: 'ServiceAccount', events: 'pre-install,pre-upgrade', weight: '0' },
-  { name: 'cm-neg', kind: 'ConfigMap', events: 'pre-install,pre-upgrade', weight: '-5', deletePolicy: 'before-hook-creation' },
-  { name: 'job-neg', kind: 'Job', events: 'pre-install, Post-Install', weight: '-3', runFor: '1s', deletePolicy: 'hook-succeeded' },
+  {
+    name: 'cm-neg',
+    kind: 'ConfigMap',
+    events: 'pre-install,pre-upgrade',
+    weight: '-5',
+    deletePolicy: 'before-hook-creation',
+  },
+  {
+    name: 'job-neg',
+    kind: 'Job',
+    events: 'pre-install, Post-Install',
+    weight: '-3',
+    runFor: '1s',
+    deletePolicy: 'hook-succeeded',
+  },
   { name: 'job-a', kind: 'Job', events: 'pre-install,pre-upgrade', weight: '0', runFor: '1s' },
   { name: 'job-b', kind: 'Job', events: 'pre-install', weight: '0', runFor: '1s', deletePolicy: 'hook-failed' },
-  { name: 'sec', kind: 'Secret', events: 'pre-install,pre-upgrade', weight: '5', deletePolicy: 'hook-succeeded,hook-failed' },
-  { name: 'pod-post', kind: 'Pod', events: 'post-install,post-upgrade', weight: 'abc', runFor: '1s', outputLogPolicy: 'hook-succeeded', deletePolicy: 'before-hook-creation,hook-failed' },
-  { name: 'cm-post', kind: 'ConfigMap', events: 'post-install', weight: '10', deletePolicy: 'before-hook-creation,hook-succeeded' },
+  {
+    name: 'sec',
+    kind: 'Secret',
+    events: 'pre-install,pre-upgrade',
+    weight: '5',
+    deletePolicy: 'hook-succeeded,hook-failed',
+  },
+  {
+    name: 'pod-post',
+    kind: 'Pod',
+    events: 'post-install,post-upgrade',
+    weight: 'abc',
+    runFor: '1s',
+    outputLogPolicy: 'hook-succeeded',
+    deletePolicy: 'before-hook-creation,hook-failed',
+  },
+  {
+    name: 'cm-post',
+    kind: 'ConfigMap',
+    events: 'post-install',
+    weight: '10',
+    deletePolicy: 'before-hook-creation,hook-succeeded',
+  },
   { name: 'unknown-ev', kind: 'ConfigMap', events: 'pre-install,nonsense' },
   { name: 't', kind: 'Pod', events: 'test' },
-  { name: 'job-rb', kind: 'Job', events: 'pre-rollback,post-rollback', weight: '0', runFor: '500ms', deletePolicy: 'hook-succeeded' },
+  {
+    name: 'job-rb',
+    kind: 'Job',
+    events: 'pre-rollback,post-rollback',
+    weight: '0',
+    runFor: '500ms',
+    deletePolicy: 'hook-succeeded',
+  },
   { name: 'cm-del', kind: 'ConfigMap', events: 'pre-delete', weight: '0' },
   { name: 'job-del', kind: 'Job', events: 'post-delete', weight: '1', runFor: '500ms' },
 ];
@@ -54,7 +105,11 @@ for (const major of MAJORS) {
     assert.is(viaPlugin.exitCode, plain.exitCode, `${step}: exit code (plugin stderr: ${viaPlugin.stderr})`);
     assert.equal(creationOrder(pluginRecs), creationOrder(helmRecs), `${step}: hook creation order`);
     assert.equal(await objectsIn(nsPlugin), await objectsIn(nsHelm), `${step}: objects left in the namespace`);
-    assert.equal(await releaseState(major, 'fid', nsPlugin), await releaseState(major, 'fid', nsHelm), `${step}: release state`);
+    assert.equal(
+      await releaseState(major, 'fid', nsPlugin),
+      await releaseState(major, 'fid', nsHelm),
+      `${step}: release state`,
+    );
     assert.not.match(viaPlugin.stdout + viaPlugin.stderr, /do-not-print-me/, `${step}: a Secret's data was printed`);
   }
 
@@ -64,10 +119,14 @@ for (const major of MAJORS) {
     const objects = await objectsIn(nsPlugin);
     assert.not.ok(objects.includes('Pod/t'), 'test hook must not run');
     assert.not.ok(objects.includes('ConfigMap/unknown-ev'));
-    assert.ok(objects.includes('ConfigMap/fid-main'), 'the chart\'s normal resource exists');
+    assert.ok(objects.includes('ConfigMap/fid-main'), "the chart's normal resource exists");
     // pod-post asks for its logs on success (helm.sh/hook-output-log-policy); both print kwok's log line
-    assert.match(lastPlain, /fake container log/, 'helm printed the hook\'s container log');
-    assert.match(lastPlugin, /logs of Pod\/pod-post \(hook-succeeded\)[\s\S]*fake container log/, 'the plugin printed it as a labelled block');
+    assert.match(lastPlain, /fake container log/, "helm printed the hook's container log");
+    assert.match(
+      lastPlugin,
+      /logs of Pod\/pod-post \(hook-succeeded\)[\s\S]*fake container log/,
+      'the plugin printed it as a labelled block',
+    );
   });
 
   s('upgrade: same', async () => {

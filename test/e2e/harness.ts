@@ -8,7 +8,15 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BatchV1Api, CoreV1Api, KubeConfig, Watch, type KubernetesObject, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  Watch,
+  type KubernetesObject,
+  type V1Job,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { execa } from 'execa';
 
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -25,7 +33,9 @@ export function kubeconfig(): string {
   try {
     kubeconfigPath = lastLine(execFileSync(join(REPO, 'scripts/local-cluster'), ['kubeconfig'], { encoding: 'utf8' }));
   } catch {
-    throw new Error('the local control plane is not running: run the e2e suite through `npm test` (or scripts/with-cluster)');
+    throw new Error(
+      'the local control plane is not running: run the e2e suite through `npm test` (or scripts/with-cluster)',
+    );
   }
   return kubeconfigPath;
 }
@@ -58,7 +68,8 @@ export async function helmSetup(major: 3 | 4): Promise<HelmSetup> {
     HELM_CACHE_HOME: join(home, 'cache home'),
     HELM_PARALLEL_HOOKS_OUTPUT: 'plain',
   };
-  for (const dir of [env.HELM_DATA_HOME, env.HELM_CONFIG_HOME, env.HELM_CACHE_HOME]) mkdirSync(dir as string, { recursive: true });
+  for (const dir of [env.HELM_DATA_HOME, env.HELM_CONFIG_HOME, env.HELM_CACHE_HOME])
+    mkdirSync(dir as string, { recursive: true });
   const installed = await execa(bin, ['plugin', 'install', REPO], { env, reject: false });
   if (installed.exitCode !== 0) throw new Error(`helm ${major} plugin install failed:\n${installed.stderr}`);
   const setup = { bin, env };
@@ -123,7 +134,8 @@ export async function objectsIn(ns: string): Promise<string[]> {
     out.push(owner ? `Pod(job ${owner})` : `Pod/${p.metadata?.name}`);
   }
   for (const c of cms.items) if (c.metadata?.name !== 'kube-root-ca.crt') out.push(`ConfigMap/${c.metadata?.name}`);
-  for (const s of secrets.items) if (!s.metadata?.name?.startsWith('sh.helm.release.')) out.push(`Secret/${s.metadata?.name}`);
+  for (const s of secrets.items)
+    if (!s.metadata?.name?.startsWith('sh.helm.release.')) out.push(`Secret/${s.metadata?.name}`);
   for (const s of sas.items) if (s.metadata?.name !== 'default') out.push(`ServiceAccount/${s.metadata?.name}`);
   return out.sort();
 }
@@ -139,7 +151,10 @@ export async function releaseState(major: 3 | 4, name: string, ns: string): Prom
   if (s.exitCode !== 0) return undefined;
   const st = JSON.parse(s.stdout) as { version: number; info: { status: string } };
   const h = await helm(major, ['history', name, '-n', ns, '-o', 'json']);
-  const history = (JSON.parse(h.stdout) as Array<{ revision: number; status: string }>).map((r) => ({ revision: r.revision, status: r.status }));
+  const history = (JSON.parse(h.stdout) as Array<{ revision: number; status: string }>).map((r) => ({
+    revision: r.revision,
+    status: r.status,
+  }));
   return { status: st.info.status, revision: st.version, history };
 }
 
@@ -253,9 +268,14 @@ function finished(kind: string, obj: KubernetesObject): 'ok' | 'failed' | undefi
 }
 
 /** Recorded hook creations as "Kind/name", job-owned pods left out: the order helm created hooks in. */
-export function creationOrder(recs: Recorded[], ignore: RegExp = /^(ConfigMap\/kube-root-ca\.crt|ServiceAccount\/default|Secret\/sh\.helm\.release\..*)$/): string[] {
+export function creationOrder(
+  recs: Recorded[],
+  ignore: RegExp = /^(ConfigMap\/kube-root-ca\.crt|ServiceAccount\/default|Secret\/sh\.helm\.release\..*)$/,
+): string[] {
   return recs
-    .filter((r) => !r.preexisting && !(r.kind === 'Pod' && (r.job || r.name.includes('-app-'))) && r.kind !== 'Deployment')
+    .filter(
+      (r) => !r.preexisting && !(r.kind === 'Pod' && (r.job || r.name.includes('-app-'))) && r.kind !== 'Deployment',
+    )
     .map((r) => `${r.kind}/${r.name}`)
     .filter((s) => !ignore.test(s));
 }

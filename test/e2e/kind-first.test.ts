@@ -20,7 +20,18 @@ for (const major of MAJORS) {
   s('N=4: the ServiceAccount is created before the Job that uses it', async () => {
     const ns = await namespace(`kf${major}`);
     const rec = await record(ns);
-    const r = await helm(major, ['parallel-hooks', 'install', 'kf', CHART, '-n', ns, '-f', values, '--hook-parallelism', '4']);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'install',
+      'kf',
+      CHART,
+      '-n',
+      ns,
+      '-f',
+      values,
+      '--hook-parallelism',
+      '4',
+    ]);
     const recs = await rec.stop();
     assert.is(r.exitCode, 0, r.stderr);
     const [sa] = find(recs, 'ServiceAccount', 'z-runner');
@@ -30,18 +41,21 @@ for (const major of MAJORS) {
     await dropNamespace(ns);
   });
 
-  s('serially, as helm: the Job comes first by name and cannot start (timeout), with plain helm and at N=1', async () => {
-    const nsHelm = await namespace(`kf${major}-helm`);
-    const nsPlugin = await namespace(`kf${major}-n1`);
-    const [plain, serial] = await Promise.all([
-      helm(major, ['install', 'kf', CHART, '-n', nsHelm, '-f', values, '--timeout', '6s']),
-      helm(major, ['parallel-hooks', 'install', 'kf', CHART, '-n', nsPlugin, '-f', values, '--timeout', '6s']),
-    ]);
-    assert.is(plain.exitCode, 1, 'plain helm fails');
-    assert.is(serial.exitCode, 3, 'the plugin at N=1 fails the same way, with its hook-failure exit code');
-    assert.match(serial.stderr, /Job\/a-migrate .*timed out/);
-    await Promise.all([dropNamespace(nsHelm), dropNamespace(nsPlugin)]);
-  });
+  s(
+    'serially, as helm: the Job comes first by name and cannot start (timeout), with plain helm and at N=1',
+    async () => {
+      const nsHelm = await namespace(`kf${major}-helm`);
+      const nsPlugin = await namespace(`kf${major}-n1`);
+      const [plain, serial] = await Promise.all([
+        helm(major, ['install', 'kf', CHART, '-n', nsHelm, '-f', values, '--timeout', '6s']),
+        helm(major, ['parallel-hooks', 'install', 'kf', CHART, '-n', nsPlugin, '-f', values, '--timeout', '6s']),
+      ]);
+      assert.is(plain.exitCode, 1, 'plain helm fails');
+      assert.is(serial.exitCode, 3, 'the plugin at N=1 fails the same way, with its hook-failure exit code');
+      assert.match(serial.stderr, /Job\/a-migrate .*timed out/);
+      await Promise.all([dropNamespace(nsHelm), dropNamespace(nsPlugin)]);
+    },
+  );
 
   s.run();
 }

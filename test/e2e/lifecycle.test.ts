@@ -5,11 +5,30 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART, MAJORS, dropNamespace, find, helm, kube, namespace, objectsIn, record, releaseState, valuesFile, type Recorded } from './harness.js';
+import {
+  CHART,
+  MAJORS,
+  dropNamespace,
+  find,
+  helm,
+  kube,
+  namespace,
+  objectsIn,
+  record,
+  releaseState,
+  valuesFile,
+  type Recorded,
+} from './harness.js';
 
 /** Hooks named after their revision (tag), so a rollback shows whose hooks ran. */
 function lifecycleValues(tag: string, data: string, extra: object = {}) {
-  const job = (name: string, events: string, weight = '0') => ({ name: `${name}-${tag}`, kind: 'Job', events, weight, runFor: '500ms' });
+  const job = (name: string, events: string, weight = '0') => ({
+    name: `${name}-${tag}`,
+    kind: 'Job',
+    events,
+    weight,
+    runFor: '500ms',
+  });
   return valuesFile({
     configmap: { data },
     hooks: [
@@ -46,21 +65,44 @@ for (const major of MAJORS) {
   });
   s.after(async () => dropNamespace(ns));
 
-  s('install: pre-install hooks before the release\'s resources, post-install after', async () => {
+  s("install: pre-install hooks before the release's resources, post-install after", async () => {
     const rec = await record(ns);
-    const r = await helm(major, ['parallel-hooks', 'install', 'life', CHART, '-n', ns, '-f', lifecycleValues('r1', 'v1'), ...P]);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'install',
+      'life',
+      CHART,
+      '-n',
+      ns,
+      '-f',
+      lifecycleValues('r1', 'v1'),
+      ...P,
+    ]);
     const recs = await rec.stop();
     assert.is(r.exitCode, 0, r.stderr);
     assert.equal(created(recs).sort(), ['post-i-r1', 'pre-i-r1']);
     const main = one(recs, 'ConfigMap', 'life-main');
-    assert.ok(one(recs, 'Job', 'pre-i-r1').finishedRv! < main.createdRv, 'pre-install finished before the chart was applied');
+    assert.ok(
+      one(recs, 'Job', 'pre-i-r1').finishedRv! < main.createdRv,
+      'pre-install finished before the chart was applied',
+    );
     assert.ok(one(recs, 'Job', 'post-i-r1').createdRv > main.createdRv, 'post-install after the chart was applied');
     assert.equal((await releaseState(major, 'life', ns))?.status, 'deployed');
   });
 
   s('upgrade: pre-upgrade before the update, post-upgrade after; no install hooks', async () => {
     const rec = await record(ns);
-    const r = await helm(major, ['parallel-hooks', 'upgrade', 'life', CHART, '-n', ns, '-f', lifecycleValues('r2', 'v2'), ...P]);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'upgrade',
+      'life',
+      CHART,
+      '-n',
+      ns,
+      '-f',
+      lifecycleValues('r2', 'v2'),
+      ...P,
+    ]);
     const recs = await rec.stop();
     assert.is(r.exitCode, 0, r.stderr);
     assert.equal(created(recs).sort(), ['post-u-r2', 'pre-u-r2']);
@@ -71,12 +113,16 @@ for (const major of MAJORS) {
     assert.is(state?.revision, 2);
   });
 
-  s('rollback to revision 1 runs revision 1\'s rollback hooks', async () => {
+  s("rollback to revision 1 runs revision 1's rollback hooks", async () => {
     const rec = await record(ns);
     const r = await helm(major, ['parallel-hooks', 'rollback', 'life', '1', '-n', ns, ...P]);
     const recs = await rec.stop();
     assert.is(r.exitCode, 0, r.stderr);
-    assert.equal(created(recs).sort(), ['post-rb-r1', 'pre-rb-r1'], 'the target revision\'s hooks, not the current one\'s');
+    assert.equal(
+      created(recs).sort(),
+      ['post-rb-r1', 'pre-rb-r1'],
+      "the target revision's hooks, not the current one's",
+    );
     const update = Math.min(...one(recs, 'ConfigMap', 'life-main').modifiedRvs);
     assert.ok(one(recs, 'Job', 'pre-rb-r1').finishedRv! < update && one(recs, 'Job', 'post-rb-r1').createdRv > update);
     const state = await releaseState(major, 'life', ns);
@@ -97,7 +143,18 @@ for (const major of MAJORS) {
 
   s('upgrade --install of a new release runs the install hooks', async () => {
     const rec = await record(ns);
-    const r = await helm(major, ['parallel-hooks', 'upgrade', '--install', 'fresh', CHART, '-n', ns, '-f', lifecycleValues('new', 'v1'), ...P]);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'upgrade',
+      '--install',
+      'fresh',
+      CHART,
+      '-n',
+      ns,
+      '-f',
+      lifecycleValues('new', 'v1'),
+      ...P,
+    ]);
     const recs = await rec.stop();
     assert.is(r.exitCode, 0, r.stderr);
     assert.equal(created(recs).sort(), ['post-i-new', 'pre-i-new']);
@@ -105,7 +162,18 @@ for (const major of MAJORS) {
 
   s('--create-namespace: the namespace exists before the pre-install hooks', async () => {
     const target = await namespace(`newns${major}`, false);
-    const r = await helm(major, ['parallel-hooks', 'install', 'cns', CHART, '-n', target, '--create-namespace', '-f', lifecycleValues('c', 'v1'), ...P]);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'install',
+      'cns',
+      CHART,
+      '-n',
+      target,
+      '--create-namespace',
+      '-f',
+      lifecycleValues('c', 'v1'),
+      ...P,
+    ]);
     assert.is(r.exitCode, 0, r.stderr);
     const objects = await objectsIn(target);
     assert.ok(objects.includes('Job/pre-i-c') && objects.includes('Job/post-i-c'), objects.join(', '));
@@ -117,12 +185,27 @@ for (const major of MAJORS) {
   s('--dry-run: the plan is printed and nothing runs', async () => {
     const target = await namespace(`dry${major}`);
     const rec = await record(target);
-    const r = await helm(major, ['parallel-hooks', 'install', 'dry', CHART, '-n', target, '--dry-run=server', '-f', lifecycleValues('d', 'v1'), ...P]);
+    const r = await helm(major, [
+      'parallel-hooks',
+      'install',
+      'dry',
+      CHART,
+      '-n',
+      target,
+      '--dry-run=server',
+      '-f',
+      lifecycleValues('d', 'v1'),
+      ...P,
+    ]);
     const recs = await rec.stop();
     assert.is(r.exitCode, 0, r.stderr);
     assert.match(r.stderr, /pre-install: 2 hook\(s\), 1 tier\(s\), parallelism 8/);
     assert.match(r.stderr, /Job\/pre-i-d/);
-    assert.equal(recs.filter((x) => !x.preexisting).map((x) => `${x.kind}/${x.name}`), [], 'nothing was created');
+    assert.equal(
+      recs.filter((x) => !x.preexisting).map((x) => `${x.kind}/${x.name}`),
+      [],
+      'nothing was created',
+    );
     assert.is(await releaseState(major, 'dry', target), undefined);
     await dropNamespace(target);
   });

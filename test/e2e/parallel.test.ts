@@ -8,7 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART, MAJORS, dropNamespace, helm, maxConcurrentJobs, namespace, record, type Recorded, valuesFile } from './harness.js';
+import {
+  CHART,
+  MAJORS,
+  dropNamespace,
+  helm,
+  maxConcurrentJobs,
+  namespace,
+  record,
+  type Recorded,
+  valuesFile,
+} from './harness.js';
 
 const TIER1 = 8;
 const values = valuesFile({
@@ -35,9 +45,13 @@ async function installAt(major: 3 | 4, n: number, chart = CHART, valuesPath = va
   const ns = await namespace(`par${major}-n${n}`);
   const statsFile = join(mkdtempSync(join(tmpdir(), 'hph-stats-')), 'stats.json');
   const rec = await record(ns);
-  const r = await helm(major, ['parallel-hooks', 'install', 'par', chart, '-n', ns, '-f', valuesPath, '--hook-parallelism', String(n)], {
-    HELM_PARALLEL_HOOKS_STATS: statsFile,
-  });
+  const r = await helm(
+    major,
+    ['parallel-hooks', 'install', 'par', chart, '-n', ns, '-f', valuesPath, '--hook-parallelism', String(n)],
+    {
+      HELM_PARALLEL_HOOKS_STATS: statsFile,
+    },
+  );
   const recs = await rec.stop();
   await dropNamespace(ns);
   const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as Installed['stats'];
@@ -59,12 +73,18 @@ for (const major of MAJORS) {
   s('N=8: the whole tier runs at once, in a fraction of the serial time', async () => {
     const { recs, exitCode, stderr, stats } = await installAt(major, 8);
     assert.is(exitCode, 0, stderr);
-    assert.equal(Object.values(stats.watchesByKey), [1], `one shared watch for ${TIER1 + 2} Jobs: ${JSON.stringify(stats)}`);
+    assert.equal(
+      Object.values(stats.watchesByKey),
+      [1],
+      `one shared watch for ${TIER1 + 2} Jobs: ${JSON.stringify(stats)}`,
+    );
     const first = jobs(recs, tier1);
     assert.is(maxConcurrentJobs(recs, tier1), TIER1, 'all 8 tier-1 jobs were running at the same time');
     const phase = Math.max(...first.map((r) => r.finishedAt as number)) - Math.min(...first.map((r) => r.createdAt));
     const serial = first.reduce((sum, r) => sum + ((r.finishedAt as number) - r.createdAt), 0);
-    console.log(`  helm ${major}: tier of ${TIER1} x 3s jobs: hook phase ${(phase / 1000).toFixed(1)}s, sum of job durations ${(serial / 1000).toFixed(1)}s, ratio ${(phase / serial).toFixed(2)}`);
+    console.log(
+      `  helm ${major}: tier of ${TIER1} x 3s jobs: hook phase ${(phase / 1000).toFixed(1)}s, sum of job durations ${(serial / 1000).toFixed(1)}s, ratio ${(phase / serial).toFixed(2)}`,
+    );
     assert.ok(phase < serial / 3, `hook phase ${phase}ms is not a small fraction of the serial ${serial}ms`);
     assertTiersDoNotOverlap(recs);
   });
@@ -92,7 +112,8 @@ for (const major of MAJORS) {
     const [c] = jobs(recs, new Set(['job-c']));
     const before = jobs(recs, new Set(['job-a', 'job-b']));
     const after = jobs(recs, new Set(['job-d', 'job-e', 'job-f']));
-    for (const r of before) assert.ok(r.finishedRv! < c!.createdRv, `${r.name} finished before the serial hook started`);
+    for (const r of before)
+      assert.ok(r.finishedRv! < c!.createdRv, `${r.name} finished before the serial hook started`);
     for (const r of after) assert.ok(r.createdRv > c!.finishedRv!, `${r.name} started after the serial hook finished`);
     assert.is(maxConcurrentJobs(recs, new Set(['job-d', 'job-e', 'job-f'])), 3, 'the others still run in parallel');
   });
@@ -103,7 +124,7 @@ for (const major of MAJORS) {
     appendFileSync(join(chart, 'Chart.yaml'), 'annotations:\n  helm-parallel-hooks.io/max-parallelism: "2"\n');
     const { recs, exitCode, stderr } = await installAt(major, 8, chart);
     assert.is(exitCode, 0, stderr);
-    assert.is(maxConcurrentJobs(recs), 2, 'never more than the chart\'s cap of 2 at once, though 8 were asked');
+    assert.is(maxConcurrentJobs(recs), 2, "never more than the chart's cap of 2 at once, though 8 were asked");
     assert.match(stderr, /parallelism 2/);
   });
 

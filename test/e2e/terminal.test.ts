@@ -20,9 +20,17 @@ for (const major of MAJORS) {
     const { bin, env } = await helmSetup(major);
     const values = valuesFile({ hooks: [{ name: 'slow', kind: 'Job', events: 'pre-install', runFor: '1h' }] });
     const session = `hph-tty-${process.pid}-${major}`;
-    const vars = { ...env, HELM_BIN: bin, HELM_NAMESPACE: ns, HELM_PARALLEL_HOOKS_OUTPUT: 'auto', TERM: 'xterm-256color' };
+    const vars = {
+      ...env,
+      HELM_BIN: bin,
+      HELM_NAMESPACE: ns,
+      HELM_PARALLEL_HOOKS_OUTPUT: 'auto',
+      TERM: 'xterm-256color',
+    };
     delete (vars as Record<string, string | undefined>).CI;
-    const exports = Object.entries(vars).map(([k, v]) => `export ${k}=${quote(v)};`).join(' ');
+    const exports = Object.entries(vars)
+      .map(([k, v]) => `export ${k}=${quote(v)};`)
+      .join(' ');
     const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.js'))} install tty ${quote(CHART)} -f ${quote(values)} --hook-parallelism 4; echo EXIT=$?; sleep 60`;
     tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '30', 'bash', '-c', command);
     try {

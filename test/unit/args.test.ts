@@ -23,7 +23,10 @@ test('--flag v and --flag=v mean the same', () => {
     [['--version', '1.2.3'], ['--version=1.2.3']],
     [['--description', 'two words'], ['--description=two words']],
     [['-n', 'ns'], ['--namespace=ns']],
-    [['-o', 'json'], ['--output', 'json']],
+    [
+      ['-o', 'json'],
+      ['--output', 'json'],
+    ],
   ] as const) {
     const x = new HelmArgs(['rel', ...a, 'chart']);
     const y = new HelmArgs(['rel', ...b, 'chart']);
@@ -47,9 +50,27 @@ test('short flags: -f v, -fvalue, -f=value, -n ns, -l k=v, -o json', () => {
 });
 
 test('boolean flags never eat the next positional', () => {
-  for (const flag of ['--wait', '--atomic', '--install', '-i', '--create-namespace', '--wait-for-jobs', '--force',
-    '--no-hooks', '--devel', '--reuse-values', '--reset-values', '--cleanup-on-fail', '--keep-history', '-g',
-    '--generate-name', '--skip-crds', '--dependency-update', '--rollback-on-failure', '--take-ownership']) {
+  for (const flag of [
+    '--wait',
+    '--atomic',
+    '--install',
+    '-i',
+    '--create-namespace',
+    '--wait-for-jobs',
+    '--force',
+    '--no-hooks',
+    '--devel',
+    '--reuse-values',
+    '--reset-values',
+    '--cleanup-on-fail',
+    '--keep-history',
+    '-g',
+    '--generate-name',
+    '--skip-crds',
+    '--dependency-update',
+    '--rollback-on-failure',
+    '--take-ownership',
+  ]) {
     assert.equal(pos([flag, 'rel', 'chart']), ['rel', 'chart'], flag);
     assert.equal(pos(['rel', flag, 'chart']), ['rel', 'chart'], flag);
   }
@@ -63,7 +84,11 @@ test('boolean flags never eat the next positional', () => {
 test('--dry-run never eats the next argument; isDryRun for every form', () => {
   assert.equal(pos(['--dry-run', 'rel', 'chart']), ['rel', 'chart']);
   assert.equal(pos(['rel', '--dry-run', 'chart']), ['rel', 'chart']);
-  assert.equal(pos(['rel', '--dry-run', 'server']), ['rel', 'server'], 'a bare --dry-run takes no value: "server" is the chart');
+  assert.equal(
+    pos(['rel', '--dry-run', 'server']),
+    ['rel', 'server'],
+    'a bare --dry-run takes no value: "server" is the chart',
+  );
   const dry = (args: string[]) => new HelmArgs(args).isDryRun();
   assert.is(dry(['rel', 'chart']), false);
   assert.is(dry(['--dry-run', 'rel', 'chart']), true);
@@ -81,7 +106,11 @@ test('positionals of rollback and uninstall', () => {
   assert.equal(pos(['rel', '3', '--wait', '--timeout', '10m']), ['rel', '3']);
   assert.equal(pos(['--history-max', '5', 'rel', '2', '--cleanup-on-fail']), ['rel', '2']);
   assert.equal(pos(['rel']), ['rel']);
-  assert.equal(pos(['a', 'b', '--cascade', 'foreground', '--keep-history', 'c', '--description', 'bye now']), ['a', 'b', 'c']);
+  assert.equal(pos(['a', 'b', '--cascade', 'foreground', '--keep-history', 'c', '--description', 'bye now']), [
+    'a',
+    'b',
+    'c',
+  ]);
   assert.equal(pos(['--cascade=orphan', 'a', '--ignore-not-found']), ['a']);
 });
 
@@ -113,8 +142,30 @@ test('bool(): present, unless =false (last wins)', () => {
 });
 
 test('without(): removes a flag in every form with its value, keeps everything else verbatim and in order', () => {
-  const args = ['rel', '-o', 'yaml', 'chart', '--dry-run', '--set', 'x=1', '--output=json', '--wait', '-ojson', '--dry-run=server', '-f', 'v.yaml'];
-  assert.equal(new HelmArgs(args).without('output', 'dry-run'), ['rel', 'chart', '--set', 'x=1', '--wait', '-f', 'v.yaml']);
+  const args = [
+    'rel',
+    '-o',
+    'yaml',
+    'chart',
+    '--dry-run',
+    '--set',
+    'x=1',
+    '--output=json',
+    '--wait',
+    '-ojson',
+    '--dry-run=server',
+    '-f',
+    'v.yaml',
+  ];
+  assert.equal(new HelmArgs(args).without('output', 'dry-run'), [
+    'rel',
+    'chart',
+    '--set',
+    'x=1',
+    '--wait',
+    '-f',
+    'v.yaml',
+  ]);
   assert.equal(new HelmArgs(['-g', 'chart', '--timeout', '1m']).without('generate-name'), ['chart', '--timeout', '1m']);
   assert.equal(new HelmArgs(['--generate-name', 'chart']).without('generate-name'), ['chart']);
   assert.equal(new HelmArgs(args).without(), args);
@@ -123,7 +174,12 @@ test('without(): removes a flag in every form with its value, keeps everything e
 
 test('flagsOnly(): every flag with its value, no positional', () => {
   assert.equal(new HelmArgs(['a', '--cascade', 'orphan', 'b', '--wait', '-n', 'ns', '--timeout=1m', 'c']).flagsOnly(), [
-    '--cascade', 'orphan', '--wait', '-n', 'ns', '--timeout=1m',
+    '--cascade',
+    'orphan',
+    '--wait',
+    '-n',
+    'ns',
+    '--timeout=1m',
   ]);
   assert.equal(new HelmArgs(['a', 'b']).flagsOnly(), []);
 });
@@ -134,7 +190,11 @@ test('after --, everything is a positional, verbatim', () => {
   assert.is(h.has('not-a-flag'), false);
   assert.is(h.value('namespace'), undefined);
   assert.equal(h.without('wait'), ['rel', '--', '--not-a-flag', '-n']);
-  assert.equal(new HelmArgs(['--timeout', '--', 'x']).value('timeout'), '--', 'the value of a value flag is taken as is');
+  assert.equal(
+    new HelmArgs(['--timeout', '--', 'x']).value('timeout'),
+    '--',
+    'the value of a value flag is taken as is',
+  );
 });
 
 test('negative numbers are positionals, not short flags', () => {
@@ -146,9 +206,22 @@ test('tokenize never changes an argument: the raw parts give argv back', () => {
     ['rel', 'chart', '--set', 'a=b', '-fv.yaml', '-n', 'ns', '--wait', '--dry-run=server', '--', 'x', '--y'],
     ['-ig', 'chart', '--timeout', '5m', '--description', '  spaced  ', '-o=json'],
     ['rel', '--timeout'],
-    ['--set-string', 'k=--v', '-l', 'a=b', '--labels=c=d', '--post-renderer', './pr.sh', '--post-renderer-args', '--flag'],
+    [
+      '--set-string',
+      'k=--v',
+      '-l',
+      'a=b',
+      '--labels=c=d',
+      '--post-renderer',
+      './pr.sh',
+      '--post-renderer-args',
+      '--flag',
+    ],
   ]) {
-    assert.equal(tokenize(args).flatMap((t) => t.raw), args);
+    assert.equal(
+      tokenize(args).flatMap((t) => t.raw),
+      args,
+    );
   }
 });
 
@@ -178,7 +251,8 @@ function helpFlags(text: string): HelpFlag[] {
 
 const HELP_VERSIONS = ['3.18.0', '4.1.4'];
 const HELP_COMMANDS: HelmCommand[] = ['install', 'upgrade', 'rollback', 'uninstall'];
-const helpText = (v: string, c: string) => readFileSync(new URL(`../fixtures/helm/${v}/help-${c}.txt`, import.meta.url), 'utf8');
+const helpText = (v: string, c: string) =>
+  readFileSync(new URL(`../fixtures/helm/${v}/help-${c}.txt`, import.meta.url), 'utf8');
 
 test('the help parser reads the recorded help texts (sanity)', () => {
   const flags = helpFlags(helpText('3.18.0', 'install'));
@@ -189,7 +263,8 @@ test('the help parser reads the recorded help texts (sanity)', () => {
   assert.is(get('dry-run')?.type, 'string[="client"]');
   assert.is(get('namespace')?.short, 'n', 'global flags are read too');
   assert.ok(flags.length > 50, `${flags.length} flags`);
-  for (const v of HELP_VERSIONS) for (const c of HELP_COMMANDS) assert.ok(helpFlags(helpText(v, c)).length > 20, `${v} ${c}`);
+  for (const v of HELP_VERSIONS)
+    for (const c of HELP_COMMANDS) assert.ok(helpFlags(helpText(v, c)).length > 20, `${v} ${c}`);
 });
 
 for (const version of HELP_VERSIONS) {
@@ -200,7 +275,9 @@ for (const version of HELP_VERSIONS) {
       for (const f of helpFlags(helpText(version, command))) {
         const takesNext = f.type !== undefined && !f.type.includes('[=');
         if (takesNext !== valueFlags.has(f.name)) {
-          wrong.push(`--${f.name} (${f.type ?? 'boolean'}) ${takesNext ? 'takes' : 'does not take'} the next argument as value, valueFlagsFor(${command}) says otherwise`);
+          wrong.push(
+            `--${f.name} (${f.type ?? 'boolean'}) ${takesNext ? 'takes' : 'does not take'} the next argument as value, valueFlagsFor(${command}) says otherwise`,
+          );
         }
         if (f.short !== undefined && takesNext !== VALUE_SHORT_FLAGS.has(f.short)) {
           wrong.push(`-${f.short} (--${f.name}, ${f.type ?? 'boolean'}) disagrees with VALUE_SHORT_FLAGS`);

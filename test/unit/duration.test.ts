@@ -14,7 +14,11 @@ test('parses Go durations as helm --timeout does', () => {
 
 test('rejects what Go rejects, with a message naming the value', () => {
   for (const bad of ['', '5', 'abc', '5 m', 'm', '1x', '.s', '1h-2m']) {
-    assert.throws(() => parseGoDuration(bad), (e: Error) => e.message.includes(`"${bad}"`), bad);
+    assert.throws(
+      () => parseGoDuration(bad),
+      (e: Error) => e.message.includes(`"${bad}"`),
+      bad,
+    );
   }
 });
 

@@ -11,7 +11,7 @@ import {
   exitCodeFor,
 } from '../../src/errors.js';
 
-test('the contract\'s numbers', () => {
+test("the contract's numbers", () => {
   assert.equal({ ...ExitCode }, { ok: 0, error: 1, usage: 2, hookFailed: 3, interrupted: 130 });
 });
 
@@ -25,7 +25,10 @@ test('UsageError exits 2 and points at --help', () => {
 });
 
 test('HookFailureError exits 3 and keeps every failure', () => {
-  const e = new HookFailureError('pre-install', ['Job/a (ns): job failed: BackoffLimitExceeded', 'Pod/b (ns): pod b failed']);
+  const e = new HookFailureError('pre-install', [
+    'Job/a (ns): job failed: BackoffLimitExceeded',
+    'Pod/b (ns): pod b failed',
+  ]);
   assert.is(exitCodeFor(e), 3);
   assert.is(e.event, 'pre-install');
   assert.is(e.failures.length, 2);
@@ -40,8 +43,9 @@ test('InterruptedError exits 130', () => {
   assert.match(e.message, /waiting for Job\/a/);
 });
 
-test('HelmError passes helm\'s exit code on; 0 (helm said ok but we failed) becomes 1', () => {
-  const make = (code: number) => new HelmError('helm upgrade failed', { exitCode: code, helmArgs: ['upgrade'], stderr: 'Error: x' });
+test("HelmError passes helm's exit code on; 0 (helm said ok but we failed) becomes 1", () => {
+  const make = (code: number) =>
+    new HelmError('helm upgrade failed', { exitCode: code, helmArgs: ['upgrade'], stderr: 'Error: x' });
   assert.is(exitCodeFor(make(1)), 1);
   assert.is(exitCodeFor(make(2)), 2);
   assert.is(exitCodeFor(make(137)), 137);

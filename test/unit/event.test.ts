@@ -72,7 +72,11 @@ class World {
 
   /** An object already on the cluster before the run (e.g. left by an earlier release). */
   preExisting(kind: string, name: string): void {
-    this.objects.set(World.key(kind, NS, name), { apiVersion: 'v1', kind, metadata: { name, namespace: NS, uid: 'old' } });
+    this.objects.set(World.key(kind, NS, name), {
+      apiVersion: 'v1',
+      kind,
+      metadata: { name, namespace: NS, uid: 'old' },
+    });
   }
 
   private store(obj: HookObject): KubernetesObject {
@@ -146,7 +150,10 @@ class World {
       return this.objects.get(World.key(ref.kind, ref.namespace, ref.name));
     },
     kind: async (_apiVersion: string, kind: string) => ({ resource: `${kind.toLowerCase()}s`, namespaced: true }),
-    listPods: async (namespace: string, selector: { labelSelector?: string; fieldSelector?: string }): Promise<V1Pod[]> => {
+    listPods: async (
+      namespace: string,
+      selector: { labelSelector?: string; fieldSelector?: string },
+    ): Promise<V1Pod[]> => {
       const name = (selector.labelSelector ?? selector.fieldSelector ?? '').split('=')[1] ?? '';
       this.record('listPods', name);
       await Promise.resolve();
@@ -165,7 +172,9 @@ class World {
                 imageID: '',
                 ready: false,
                 restartCount: 0,
-                state: { terminated: b?.fail ? { exitCode: 2, reason: 'Error' } : { exitCode: 0, reason: 'Completed' } },
+                state: {
+                  terminated: b?.fail ? { exitCode: 2, reason: 'Error' } : { exitCode: 0, reason: 'Completed' },
+                },
               },
             ],
           },
@@ -234,7 +243,14 @@ class World {
     return {
       cluster: this.cluster as unknown as Cluster,
       hub: this.hub as unknown as WatchHub,
-      flavour: { applyHooks: false, deleteSucceededOnFailure: true, deleteWait: 'poll', waiter: 'watch', messages: 3, ...flavour },
+      flavour: {
+        applyHooks: false,
+        deleteSucceededOnFailure: true,
+        deleteWait: 'poll',
+        waiter: 'watch',
+        messages: 3,
+        ...flavour,
+      },
       timeoutMs,
       signal: new AbortController().signal,
       reporter: this.reporter,
@@ -268,13 +284,29 @@ function statusOf(kind: string, ok: boolean): unknown {
     conditions: ok
       ? [{ type: 'Complete', status: 'True' }]
       : [
-          { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
-          { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
+          {
+            type: 'FailureTarget',
+            status: 'True',
+            reason: 'BackoffLimitExceeded',
+            message: 'Job has reached the specified backoff limit',
+          },
+          {
+            type: 'Failed',
+            status: 'True',
+            reason: 'BackoffLimitExceeded',
+            message: 'Job has reached the specified backoff limit',
+          },
         ],
   };
 }
 
-async function run(world: World, hooks: Hook[], parallelism: number, flavour: Partial<HelmFlavour> = {}, event: LifecycleEvent = 'pre-install') {
+async function run(
+  world: World,
+  hooks: Hook[],
+  parallelism: number,
+  flavour: Partial<HelmFlavour> = {},
+  event: LifecycleEvent = 'pre-install',
+) {
   return runEvent(planEvent(event, hooks, { parallelism }), world.ctx(flavour));
 }
 
@@ -285,7 +317,12 @@ async function failure(promise: Promise<unknown>): Promise<HookFailureError> {
     assert.instance(error, HookFailureError);
     return error as HookFailureError;
   }
-  throw new assert.Assertion({ message: 'expected the event to fail', operator: 'rejects', expects: 'rejection', actual: 'resolved' });
+  throw new assert.Assertion({
+    message: 'expected the event to fail',
+    operator: 'rejects',
+    expects: 'rejection',
+    actual: 'resolved',
+  });
 }
 
 // ---------------------------------------------------------------- parallelism
@@ -294,12 +331,29 @@ test('N=3, 8 Jobs in one tier: never more than 3 at once, 3 at once at some poin
   const durations = [30, 10, 20, 10, 30, 10, 20, 10];
   const names = durations.map((_, i) => `job-${i}`);
   const world = new World(Object.fromEntries(names.map((n, i) => [n, { runMs: durations[i] }])));
-  const summary = await run(world, names.map((n) => hook(n)), 3);
+  const summary = await run(
+    world,
+    names.map((n) => hook(n)),
+    3,
+  );
   assert.is(world.maxRunning, 3, 'Jobs running on the cluster at once');
   assert.is(world.maxInFlight, 3, 'hooks in flight at once');
   assert.equal(world.namesOf('create').sort(), names);
-  assert.equal(world.entries('run-succeeded').map((e) => e.name).sort(), names);
-  assert.equal(world.entries('end').filter((e) => e.ok).map((e) => e.name).sort(), names);
+  assert.equal(
+    world
+      .entries('run-succeeded')
+      .map((e) => e.name)
+      .sort(),
+    names,
+  );
+  assert.equal(
+    world
+      .entries('end')
+      .filter((e) => e.ok)
+      .map((e) => e.name)
+      .sort(),
+    names,
+  );
   assert.is(summary.hooks, 8);
   assert.is(summary.tiers, 1);
   assert.is(summary.failed, 0);
@@ -309,19 +363,37 @@ test('N=3, 8 Jobs in one tier: never more than 3 at once, 3 at once at some poin
 
 test('tiers never overlap: every hook of a tier starts after every hook of the tier before ended', async () => {
   const hooks = [
-    hook('a0', { weight: 0 }), hook('b0', { weight: 0 }), hook('c0', { weight: 0 }), hook('d0', { weight: 0 }),
-    hook('a1', { weight: 1 }), hook('b1', { weight: 1 }), hook('c1', { weight: 1, kind: 'Pod' }),
-    hook('cm2', { weight: 2, kind: 'ConfigMap' }), hook('a2', { weight: 2 }),
+    hook('a0', { weight: 0 }),
+    hook('b0', { weight: 0 }),
+    hook('c0', { weight: 0 }),
+    hook('d0', { weight: 0 }),
+    hook('a1', { weight: 1 }),
+    hook('b1', { weight: 1 }),
+    hook('c1', { weight: 1, kind: 'Pod' }),
+    hook('cm2', { weight: 2, kind: 'ConfigMap' }),
+    hook('a2', { weight: 2 }),
   ];
   const world = new World({
-    a0: { runMs: 40 }, b0: { runMs: 5 }, c0: { runMs: 15 }, d0: { runMs: 25 },
-    a1: { runMs: 5 }, b1: { runMs: 30 }, c1: { runMs: 10 }, a2: { runMs: 5 },
+    a0: { runMs: 40 },
+    b0: { runMs: 5 },
+    c0: { runMs: 15 },
+    d0: { runMs: 25 },
+    a1: { runMs: 5 },
+    b1: { runMs: 30 },
+    c1: { runMs: 10 },
+    a2: { runMs: 5 },
   });
   await run(world, hooks, 4);
-  const tiers = [['a0', 'b0', 'c0', 'd0'], ['a1', 'b1', 'c1'], ['cm2', 'a2']];
+  const tiers = [
+    ['a0', 'b0', 'c0', 'd0'],
+    ['a1', 'b1', 'c1'],
+    ['cm2', 'a2'],
+  ];
   for (let t = 0; t + 1 < tiers.length; t++) {
     const lastEnd = Math.max(...(tiers[t] as string[]).map((n) => world.first('end', n)));
-    const lastRun = Math.max(...(tiers[t] as string[]).filter((n) => n !== 'cm2').map((n) => world.first('run-succeeded', n)));
+    const lastRun = Math.max(
+      ...(tiers[t] as string[]).filter((n) => n !== 'cm2').map((n) => world.first('run-succeeded', n)),
+    );
     for (const n of tiers[t + 1] as string[]) {
       assert.ok(world.first('start', n) > lastEnd, `${n} started before tier ${t} ended`);
       assert.ok(world.first('create', n) > lastRun, `${n} created while tier ${t} was running`);
@@ -330,7 +402,7 @@ test('tiers never overlap: every hook of a tier starts after every hook of the t
   assert.is(world.maxRunning, 4, 'the first tier ran its 4 Jobs at once');
 });
 
-test('N=1 runs one hook at a time, in helm\'s order (weight, then name)', async () => {
+test("N=1 runs one hook at a time, in helm's order (weight, then name)", async () => {
   const hooks = [
     hook('runner', { kind: 'ServiceAccount' }),
     hook('z-cfg', { kind: 'ConfigMap' }),
@@ -345,15 +417,22 @@ test('N=1 runs one hook at a time, in helm\'s order (weight, then name)', async 
   assert.equal(world.namesOf('start'), order);
   assert.equal(world.namesOf('create'), order);
   for (let i = 0; i + 1 < order.length; i++) {
-    assert.ok(world.first('start', order[i + 1] as string) > world.first('end', order[i] as string), `${order[i + 1]} overlapped ${order[i]}`);
+    assert.ok(
+      world.first('start', order[i + 1] as string) > world.first('end', order[i] as string),
+      `${order[i + 1]} overlapped ${order[i]}`,
+    );
   }
   assert.is(world.maxInFlight, 1);
   assert.is(world.maxRunning, 1);
 });
 
-test('N>1 creates a tier\'s ServiceAccount and ConfigMap before its Jobs', async () => {
+test("N>1 creates a tier's ServiceAccount and ConfigMap before its Jobs", async () => {
   const world = new World();
-  await run(world, [hook('a-job'), hook('b-job'), hook('z-sa', { kind: 'ServiceAccount' }), hook('cfg', { kind: 'ConfigMap' })], 3);
+  await run(
+    world,
+    [hook('a-job'), hook('b-job'), hook('z-sa', { kind: 'ServiceAccount' }), hook('cfg', { kind: 'ConfigMap' })],
+    3,
+  );
   const jobsCreated = Math.min(world.first('create', 'a-job'), world.first('create', 'b-job'));
   assert.ok(world.first('end', 'z-sa') < jobsCreated);
   assert.ok(world.first('end', 'cfg') < jobsCreated);
@@ -364,10 +443,17 @@ test('N>1 creates a tier\'s ServiceAccount and ConfigMap before its Jobs', async
 
 test('one failure in a tier of 5 at N=5: the other 4 finish, no later tier starts, exit code 3 names the hook', async () => {
   const world = new World({
-    a: { runMs: 30 }, b: { runMs: 30 }, c: { runMs: 5, fail: true }, d: { runMs: 30 }, e: { runMs: 30 },
-    x: { runMs: 5 }, y: { runMs: 5 },
+    a: { runMs: 30 },
+    b: { runMs: 30 },
+    c: { runMs: 5, fail: true },
+    d: { runMs: 30 },
+    e: { runMs: 30 },
+    x: { runMs: 5 },
+    y: { runMs: 5 },
   });
-  const hooks = ['a', 'b', 'c', 'd', 'e'].map((n) => hook(n)).concat([hook('x', { weight: 1 }), hook('y', { weight: 1 })]);
+  const hooks = ['a', 'b', 'c', 'd', 'e']
+    .map((n) => hook(n))
+    .concat([hook('x', { weight: 1 }), hook('y', { weight: 1 })]);
   const error = await failure(run(world, hooks, 5));
   assert.is(exitCodeFor(error), 3);
   assert.is(error.event, 'pre-install');
@@ -375,7 +461,7 @@ test('one failure in a tier of 5 at N=5: the other 4 finish, no later tier start
   const line = error.failures[0] ?? '';
   assert.match(line, /Job\/c \(app\)/);
   assert.match(line, /BackoffLimitExceeded/);
-  assert.match(line, /exited 2 \(Error\)/, 'the pod\'s exit code is in the reason');
+  assert.match(line, /exited 2 \(Error\)/, "the pod's exit code is in the reason");
   // the other four ran to their end, after c had failed
   const cFailed = world.first('end', 'c');
   for (const n of ['a', 'b', 'd', 'e']) {
@@ -395,15 +481,27 @@ test('one failure in a tier of 5 at N=5: the other 4 finish, no later tier start
 });
 
 test('after a failure nothing new starts: N=2, the first of 5 fails, 3 never start', async () => {
-  const world = new World({ a: { runMs: 5, fail: true }, b: { runMs: 30 }, c: { runMs: 5 }, d: { runMs: 5 }, e: { runMs: 5 } });
-  const error = await failure(run(world, ['a', 'b', 'c', 'd', 'e'].map((n) => hook(n)), 2));
+  const world = new World({
+    a: { runMs: 5, fail: true },
+    b: { runMs: 30 },
+    c: { runMs: 5 },
+    d: { runMs: 5 },
+    e: { runMs: 5 },
+  });
+  const error = await failure(
+    run(
+      world,
+      ['a', 'b', 'c', 'd', 'e'].map((n) => hook(n)),
+      2,
+    ),
+  );
   assert.equal(world.namesOf('start'), ['a', 'b']);
   assert.ok(world.entries('end', 'b')[0]?.ok, 'b, already running, finished');
   assert.is(error.failures.length, 1);
   assert.is(world.summaries[0]?.notStarted, 3);
 });
 
-test('every failure of the tier is reported, in helm\'s order', async () => {
+test("every failure of the tier is reported, in helm's order", async () => {
   const world = new World({ p: { runMs: 5, fail: true }, q: { runMs: 20 }, r: { runMs: 30, fail: true } });
   const error = await failure(run(world, [hook('r'), hook('q'), hook('p', { kind: 'Pod' })], 3));
   assert.is(error.failures.length, 2);
@@ -414,7 +512,9 @@ test('every failure of the tier is reported, in helm\'s order', async () => {
 
 test('a Job that never finishes fails at --timeout', async () => {
   const world = new World({ stuck: {} });
-  const error = await failure(runEvent(planEvent('pre-install', [hook('stuck')], { parallelism: 1 }), world.ctx({}, 30)));
+  const error = await failure(
+    runEvent(planEvent('pre-install', [hook('stuck')], { parallelism: 1 }), world.ctx({}, 30)),
+  );
   assert.match(error.failures[0] ?? '', /timed out/);
 });
 
@@ -429,15 +529,23 @@ test('hook-failed delete policy deletes the failed hook (after printing its logs
   assert.ok(world.first('delete', 'f') > world.first('end', 'f'));
   assert.is(world.deletesAfterCreate('g').length, 0, 'g (default policy) is left for inspection');
   const logs = world.entries('logs').filter((e) => e.name.includes('Job/f'));
-  assert.is(logs.length, 1, 'hook-failed output policy prints f\'s logs');
+  assert.is(logs.length, 1, "hook-failed output policy prints f's logs");
   assert.match(logs[0]?.detail ?? '', /log of f-x7k2p\/main/);
   assert.ok((logs[0]?.seq ?? 0) < world.first('delete', 'f'), 'logs before the delete, as helm');
-  assert.equal(world.entries('logs').filter((e) => e.name.includes('Job/g')), []);
+  assert.equal(
+    world.entries('logs').filter((e) => e.name.includes('Job/g')),
+    [],
+  );
 });
 
 for (const deleteSucceededOnFailure of [true, false]) {
   test(`on failure, succeeded hook-succeeded hooks are ${deleteSucceededOnFailure ? '' : 'not '}deleted (helm ${deleteSucceededOnFailure ? '>= 3.19' : '< 3.19'})`, async () => {
-    const world = new World({ early: { runMs: 5 }, 'ok-del': { runMs: 5 }, 'ok-keep': { runMs: 5 }, bad: { runMs: 20, fail: true } });
+    const world = new World({
+      early: { runMs: 5 },
+      'ok-del': { runMs: 5 },
+      'ok-keep': { runMs: 5 },
+      bad: { runMs: 20, fail: true },
+    });
     const hooks = [
       hook('early', { weight: -1, deletePolicies: ['hook-succeeded'] }),
       hook('ok-del', { deletePolicies: ['hook-succeeded'] }),
@@ -459,7 +567,9 @@ for (const deleteSucceededOnFailure of [true, false]) {
 test('a hook whose create fails gets no failure policy (it never ran)', async () => {
   const world = new World();
   world.preExisting('Job', 'dup');
-  const error = await failure(run(world, [hook('dup', { deletePolicies: ['hook-failed'], outputLogPolicies: ['hook-failed'] })], 1));
+  const error = await failure(
+    run(world, [hook('dup', { deletePolicies: ['hook-failed'], outputLogPolicies: ['hook-failed'] })], 1),
+  );
   assert.match(error.failures[0] ?? '', /already exists/);
   assert.equal(world.entries('delete', 'dup'), []);
   assert.equal(world.entries('logs'), []);
@@ -478,7 +588,10 @@ test('on success, hook-succeeded hooks are deleted after the event, in reverse o
   await run(world, hooks, 1);
   const lastEnd = Math.max(...world.entries('end').map((e) => e.seq));
   const cleanUp = world.entries('delete').filter((e) => e.seq > lastEnd);
-  assert.equal(cleanUp.map((e) => e.name), ['z', 'y', 'x']);
+  assert.equal(
+    cleanUp.map((e) => e.name),
+    ['z', 'y', 'x'],
+  );
   assert.equal(world.entries('delete', 'keep').length, 1, 'keep: only its before-hook-creation delete');
   assert.ok(world.first('delete', 'keep') < world.first('create', 'keep'));
   const logs = world.entries('logs');
@@ -497,7 +610,14 @@ test('on success at N>1, every hook-succeeded hook is deleted once the whole eve
   ];
   await run(world, hooks, 3);
   const lastEnd = Math.max(...world.entries('end').map((e) => e.seq));
-  assert.equal(world.entries('delete').filter((e) => e.seq > lastEnd).map((e) => e.name).sort(), ['a', 'b', 'd']);
+  assert.equal(
+    world
+      .entries('delete')
+      .filter((e) => e.seq > lastEnd)
+      .map((e) => e.name)
+      .sort(),
+    ['a', 'b', 'd'],
+  );
   assert.is(world.deletesAfterCreate('c').length, 0);
 });
 
@@ -532,7 +652,14 @@ test('without before-hook-creation, helm 3 creates over a leftover object and fa
 test('CustomResourceDefinitions are never deleted by hook policies', async () => {
   for (const parallelism of [1, 3]) {
     const world = new World();
-    await run(world, [hook('crd', { kind: 'CustomResourceDefinition', deletePolicies: ['before-hook-creation', 'hook-succeeded'] }), hook('j')], parallelism);
+    await run(
+      world,
+      [
+        hook('crd', { kind: 'CustomResourceDefinition', deletePolicies: ['before-hook-creation', 'hook-succeeded'] }),
+        hook('j'),
+      ],
+      parallelism,
+    );
     assert.equal(world.entries('delete', 'crd'), [], `N=${parallelism}`);
     assert.is(world.entries('create', 'crd').length, 1);
     const world2 = new World();
@@ -545,9 +672,14 @@ test('helm 4 flavour (applyHooks): server-side apply, never create; a leftover o
   for (const parallelism of [1, 3]) {
     const world = new World();
     world.preExisting('Job', 'left');
-    const summary = await run(world, [hook('left', { deletePolicies: ['hook-succeeded'] }), hook('b'), hook('cm', { kind: 'ConfigMap' })], parallelism, {
-      applyHooks: true,
-    });
+    const summary = await run(
+      world,
+      [hook('left', { deletePolicies: ['hook-succeeded'] }), hook('b'), hook('cm', { kind: 'ConfigMap' })],
+      parallelism,
+      {
+        applyHooks: true,
+      },
+    );
     assert.is(summary.failed, 0);
     assert.equal(world.entries('create'), []);
     assert.equal(world.namesOf('apply').sort(), ['b', 'cm', 'left']);
@@ -562,9 +694,19 @@ test('a Pod hook is waited for like a Job', async () => {
   assert.match(error.failures[0] ?? '', /Pod\/q/);
 });
 
-test('an event with other events\' hooks only runs its own', async () => {
+test("an event with other events' hooks only runs its own", async () => {
   const world = new World();
-  await run(world, [hook('pre', { events: ['pre-upgrade'] }), hook('post', { events: ['post-upgrade'] }), hook('t', { events: ['test'], kind: 'Pod' })], 4, {}, 'post-upgrade');
+  await run(
+    world,
+    [
+      hook('pre', { events: ['pre-upgrade'] }),
+      hook('post', { events: ['post-upgrade'] }),
+      hook('t', { events: ['test'], kind: 'Pod' }),
+    ],
+    4,
+    {},
+    'post-upgrade',
+  );
   assert.equal(world.namesOf('start'), ['post']);
 });
 

@@ -8,7 +8,9 @@ import { planLines, summaryLine } from '../../src/output/format.js';
 import type { EventSummary } from '../../src/run/event.js';
 
 function release(version: string): ReleaseJson {
-  return JSON.parse(readFileSync(new URL(`../fixtures/helm/${version}/render-install.json`, import.meta.url), 'utf8')) as ReleaseJson;
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/helm/${version}/render-install.json`, import.meta.url), 'utf8'),
+  ) as ReleaseJson;
 }
 
 for (const parallelism of [1, 4]) {
@@ -34,11 +36,22 @@ for (const parallelism of [1, 4]) {
     assert.is(count(`Job/neg (${ns})`), 2, 'neg runs at pre-install and post-install');
     assert.is(count(`Pod/t (${ns})`), 0, 'test hooks are not planned');
     // Each event says how many hooks and tiers, and its parallelism.
-    assert.ok(lines.some((l) => l.startsWith('pre-install') && l.includes('5 hook') && l.includes('3 tier') && l.includes(`parallelism ${parallelism}`)));
+    assert.ok(
+      lines.some(
+        (l) =>
+          l.startsWith('pre-install') &&
+          l.includes('5 hook') &&
+          l.includes('3 tier') &&
+          l.includes(`parallelism ${parallelism}`),
+      ),
+    );
     assert.ok(lines.some((l) => l.startsWith('post-install') && l.includes('2 hook') && l.includes('2 tier')));
     // Tiers in weight order.
     const tierLines = lines.filter((l) => l.includes('tier') && l.includes('weight'));
-    assert.ok(tierLines.slice(0, 3).every((l, i) => l.includes(`weight ${[-3, 0, 5][i]}`)), tierLines.join(' | '));
+    assert.ok(
+      tierLines.slice(0, 3).every((l, i) => l.includes(`weight ${[-3, 0, 5][i]}`)),
+      tierLines.join(' | '),
+    );
   });
 }
 
@@ -46,7 +59,10 @@ test('planLines marks a serial-annotated hook', () => {
   const rel = release('4.1.4');
   const hook = rel.hooks?.find((h) => h.name === 'a-job');
   if (!hook) throw new Error('fixture');
-  hook.manifest = hook.manifest.replace('  annotations:\n', '  annotations:\n    "helm-parallel-hooks.io/serial": "true"\n');
+  hook.manifest = hook.manifest.replace(
+    '  annotations:\n',
+    '  annotations:\n    "helm-parallel-hooks.io/serial": "true"\n',
+  );
   const lines = planLines([planEvent('pre-install', hooksFromRelease(rel), { parallelism: 4 })]);
   const line = lines.find((l) => l.includes('Job/a-job'));
   assert.match(line ?? '', /serial/);

@@ -9,7 +9,11 @@ const API_VERSIONS: Record<string, string> = {
 };
 
 /** Weights may be given as numbers for brevity; hooks hold them as BigInt, as the parser makes them. */
-export function makeHook(name: string, over: Partial<Omit<Hook, 'weight'>> & { weight?: number | bigint } = {}, namespace = 'ns'): Hook {
+export function makeHook(
+  name: string,
+  over: Partial<Omit<Hook, 'weight'>> & { weight?: number | bigint } = {},
+  namespace = 'ns',
+): Hook {
   const kind = over.kind ?? 'Job';
   const apiVersion = API_VERSIONS[kind] ?? 'v1';
   return {

@@ -8,7 +8,16 @@ test('a name is in use unless it has no history, or --replace meets an uninstall
   assert.is(nameInUse([{ version: 1, status: 'deployed' }], false), true);
   assert.is(nameInUse([{ version: 1, status: 'failed' }], false), true);
   assert.is(nameInUse([{ version: 1, status: 'failed' }], true), false);
-  assert.is(nameInUse([{ version: 1, status: 'deployed' }, { version: 2, status: 'uninstalled' }], true), false);
+  assert.is(
+    nameInUse(
+      [
+        { version: 1, status: 'deployed' },
+        { version: 2, status: 'uninstalled' },
+      ],
+      true,
+    ),
+    false,
+  );
   assert.is(nameInUse([{ version: 1, status: 'pending-install' }], true), true);
 });
 

@@ -27,7 +27,11 @@ function pathWith(fakeNodeVersion: string | undefined): string {
 
 function install(path: string) {
   // from another directory, as helm runs install hooks in the user's current directory
-  return spawnSync('/bin/bash', [script], { cwd: tmpdir(), env: { PATH: path, HELM_PLUGIN_DIR: resolve(script, '..') }, encoding: 'utf8' });
+  return spawnSync('/bin/bash', [script], {
+    cwd: tmpdir(),
+    env: { PATH: path, HELM_PLUGIN_DIR: resolve(script, '..') },
+    encoding: 'utf8',
+  });
 }
 
 test('install.sh without node: a clear message, exit 1', () => {

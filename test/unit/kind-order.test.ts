@@ -13,12 +13,44 @@ import { compareKinds } from '../../src/hooks/kind-order.js';
 
 /** HELM-HOOKS.md section 2, with PriorityClass (from the binaries) in front and helm 4's webhook kinds. */
 const HELM_ORDER = [
-  'PriorityClass', 'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy',
-  'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume',
-  'PersistentVolumeClaim', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding',
-  'ClusterRoleBindingList', 'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet', 'Pod',
-  'ReplicationController', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob',
-  'IngressClass', 'Ingress', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'PriorityClass',
+  'Namespace',
+  'NetworkPolicy',
+  'ResourceQuota',
+  'LimitRange',
+  'PodSecurityPolicy',
+  'PodDisruptionBudget',
+  'ServiceAccount',
+  'Secret',
+  'SecretList',
+  'ConfigMap',
+  'StorageClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleList',
+  'ClusterRoleBinding',
+  'ClusterRoleBindingList',
+  'Role',
+  'RoleList',
+  'RoleBinding',
+  'RoleBindingList',
+  'Service',
+  'DaemonSet',
+  'Pod',
+  'ReplicationController',
+  'ReplicaSet',
+  'Deployment',
+  'HorizontalPodAutoscaler',
+  'StatefulSet',
+  'Job',
+  'CronJob',
+  'IngressClass',
+  'Ingress',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
 ];
 
 /** Deterministic shuffle, so the sort has real work to do. */
@@ -33,7 +65,7 @@ function shuffled<T>(items: readonly T[], seed = 7): T[] {
   return out;
 }
 
-test('known kinds sort in helm\'s install order', () => {
+test("known kinds sort in helm's install order", () => {
   for (let i = 0; i + 1 < HELM_ORDER.length; i++) {
     const a = HELM_ORDER[i] as string;
     const b = HELM_ORDER[i + 1] as string;
@@ -44,11 +76,33 @@ test('known kinds sort in helm\'s install order', () => {
 });
 
 test('the order helm 4.1.4 itself printed for hooks of these kinds', () => {
-  const kinds = ['Zeta', 'Job', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService',
-    'IngressClass', 'Alpha', 'Namespace', 'PriorityClass', 'ConfigMap', 'ServiceAccount', 'Secret'];
+  const kinds = [
+    'Zeta',
+    'Job',
+    'ValidatingWebhookConfiguration',
+    'MutatingWebhookConfiguration',
+    'APIService',
+    'IngressClass',
+    'Alpha',
+    'Namespace',
+    'PriorityClass',
+    'ConfigMap',
+    'ServiceAccount',
+    'Secret',
+  ];
   assert.equal([...kinds].sort(compareKinds), [
-    'PriorityClass', 'Namespace', 'ServiceAccount', 'Secret', 'ConfigMap', 'Job', 'IngressClass', 'APIService',
-    'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'Alpha', 'Zeta',
+    'PriorityClass',
+    'Namespace',
+    'ServiceAccount',
+    'Secret',
+    'ConfigMap',
+    'Job',
+    'IngressClass',
+    'APIService',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration',
+    'Alpha',
+    'Zeta',
   ]);
 });
 
@@ -72,7 +126,10 @@ test('a kind equals itself; equal kinds keep their order in a stable sort', () =
     { kind: 'Secret', n: 5 },
     { kind: 'Foo', n: 6 },
   ];
-  assert.equal(items.sort((a, b) => compareKinds(a.kind, b.kind)).map((i) => i.n), [2, 5, 1, 3, 4, 6]);
+  assert.equal(
+    items.sort((a, b) => compareKinds(a.kind, b.kind)).map((i) => i.n),
+    [2, 5, 1, 3, 4, 6],
+  );
 });
 
 test.run();

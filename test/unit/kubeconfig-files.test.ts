@@ -30,7 +30,13 @@ test('missing files and repeats are dropped; order is kept', () => {
 
 test('the first file sets current-context and wins a name both files define', () => {
   const restricted = file('restricted.yaml', config('restricted', ['restricted', 'shared']));
-  const admin = file('admin.yaml', { ...config('admin', ['admin', 'shared']), contexts: [{ name: 'shared', context: { cluster: 'admin', user: 'admin' } }, { name: 'admin', context: { cluster: 'admin', user: 'admin' } }] });
+  const admin = file('admin.yaml', {
+    ...config('admin', ['admin', 'shared']),
+    contexts: [
+      { name: 'shared', context: { cluster: 'admin', user: 'admin' } },
+      { name: 'admin', context: { cluster: 'admin', user: 'admin' } },
+    ],
+  });
   const s = summarizeKubeconfig([restricted, admin]);
   assert.is(s.currentContext, 'restricted');
   assert.equal(s.contexts.get('shared'), { cluster: 'shared', user: 'shared', namespace: 'ns-shared' });
@@ -39,7 +45,10 @@ test('the first file sets current-context and wins a name both files define', ()
 
 test('an unreadable kubeconfig or an unknown --kube-context is refused before anything runs', () => {
   const broken = file('broken.yaml', 'clusters: [unclosed');
-  assert.throws(() => checkClusterSettings({ kubeconfig: broken, kubeContext: undefined }), (e: Error) => e instanceof PluginError && e.message.includes('broken.yaml'));
+  assert.throws(
+    () => checkClusterSettings({ kubeconfig: broken, kubeContext: undefined }),
+    (e: Error) => e instanceof PluginError && e.message.includes('broken.yaml'),
+  );
   const ok = file('ok.yaml', config('a', ['a']));
   assert.throws(() => checkClusterSettings({ kubeconfig: ok, kubeContext: 'nope' }), /kube context "nope"/);
   checkClusterSettings({ kubeconfig: ok, kubeContext: 'a' });

@@ -38,12 +38,21 @@ test('--hook-output in both forms', () => {
   assert.equal(parseArgv(['upgrade', 'r', '--hook-output=plain', 'c'], {}).helmArgs, ['r', 'c']);
   assert.is(parseArgv(['upgrade', 'r', 'c'], { [ENV_OUTPUT]: 'plain' }).output, 'plain');
   assert.is(parseArgv(['upgrade', 'r', 'c', '--hook-output', 'spinner'], { [ENV_OUTPUT]: 'plain' }).output, 'spinner');
-  assert.throws(() => parseArgv(['upgrade', '--hook-output', 'fancy'], {}), (e: Error) => e instanceof UsageError && e.message.includes('fancy'));
+  assert.throws(
+    () => parseArgv(['upgrade', '--hook-output', 'fancy'], {}),
+    (e: Error) => e instanceof UsageError && e.message.includes('fancy'),
+  );
 });
 
 test('a plugin flag without value is a usage error', () => {
-  assert.throws(() => parseArgv(['install', 'r', 'c', '--hook-parallelism'], {}), (e: Error) => e instanceof UsageError);
-  assert.throws(() => parseArgv(['install', 'r', 'c', '--hook-output'], {}), (e: Error) => e instanceof UsageError);
+  assert.throws(
+    () => parseArgv(['install', 'r', 'c', '--hook-parallelism'], {}),
+    (e: Error) => e instanceof UsageError,
+  );
+  assert.throws(
+    () => parseArgv(['install', 'r', 'c', '--hook-output'], {}),
+    (e: Error) => e instanceof UsageError,
+  );
 });
 
 test('helm flags that only look like ours pass through', () => {
@@ -70,7 +79,8 @@ test('parallelism from the environment, overridden by the flag; default 1', () =
   );
   assert.throws(
     () => parseArgv(['install', 'r', 'c', '--hook-parallelism=lots'], {}),
-    (e: Error) => e instanceof UsageError && e.message.includes('--hook-parallelism') && !e.message.includes(ENV_PARALLELISM),
+    (e: Error) =>
+      e instanceof UsageError && e.message.includes('--hook-parallelism') && !e.message.includes(ENV_PARALLELISM),
   );
 });
 
@@ -113,9 +123,16 @@ test('parseParallelism: whole numbers; <=1 is serial; huge values are capped', (
   // unset, or an empty environment variable: the default; an empty flag value is a usage error
   assert.is(parseParallelism(undefined), 1);
   assert.is(parseParallelism('', false), 1);
-  assert.throws(() => parseParallelism('', true), (e: Error) => e instanceof UsageError && e.message.includes('""'));
+  assert.throws(
+    () => parseParallelism('', true),
+    (e: Error) => e instanceof UsageError && e.message.includes('""'),
+  );
   for (const bad of ['abc', '-1.5', '1.5', '1e3', '4x', '0x10', ' ', 'Infinity', 'NaN']) {
-    assert.throws(() => parseParallelism(bad), (e: Error) => e instanceof UsageError && e.message.includes(`"${bad}"`), bad);
+    assert.throws(
+      () => parseParallelism(bad),
+      (e: Error) => e instanceof UsageError && e.message.includes(`"${bad}"`),
+      bad,
+    );
   }
 });
 
@@ -137,7 +154,7 @@ test('resolveOutput: a spinner only for a terminal that wants one', () => {
 
 test.run();
 
-test('a helm flag with a value may stand before the command word (yargs passes it through; helm\'s model finds the word)', () => {
+test("a helm flag with a value may stand before the command word (yargs passes it through; helm's model finds the word)", () => {
   const p = parseArgv(['--timeout', '60s', 'upgrade', 'r', 'c', '-nprod', '--hook-parallelism', '8'], {});
   assert.is(p.commandWord, 'upgrade');
   assert.equal(p.helmArgs, ['--timeout', '60s', 'r', 'c', '-nprod']);

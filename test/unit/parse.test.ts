@@ -25,20 +25,70 @@ const VERSIONS = ['3.18.0', '4.1.4'] as const;
 const FILES = ['render-install.json', 'render-upgrade.json', 'status.json'] as const;
 
 function release(version: string, file: string): ReleaseJson {
-  return JSON.parse(readFileSync(new URL(`../fixtures/helm/${version}/${file}`, import.meta.url), 'utf8')) as ReleaseJson;
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/helm/${version}/${file}`, import.meta.url), 'utf8'),
+  ) as ReleaseJson;
 }
 
 const byName = (hooks: Hook[]) => new Map(hooks.map((h) => [h.name, h]));
 
 /** What the chart and values above must give, by HELM-HOOKS.md section 1. */
 const EXPECTED = [
-  { name: 'sa-runner', kind: 'ServiceAccount', apiVersion: 'v1', events: ['pre-install', 'pre-upgrade'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'sec', kind: 'Secret', apiVersion: 'v1', events: ['pre-install'], weight: 5n, deletePolicies: ['hook-succeeded', 'hook-failed'], outputLogPolicies: [] },
-  { name: 'z-cm', kind: 'ConfigMap', apiVersion: 'v1', events: ['pre-install'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'bad-weight', kind: 'Pod', apiVersion: 'v1', events: ['post-install'], weight: 0n, deletePolicies: [], outputLogPolicies: ['hook-succeeded'] },
+  {
+    name: 'sa-runner',
+    kind: 'ServiceAccount',
+    apiVersion: 'v1',
+    events: ['pre-install', 'pre-upgrade'],
+    weight: 0n,
+    deletePolicies: [],
+    outputLogPolicies: [],
+  },
+  {
+    name: 'sec',
+    kind: 'Secret',
+    apiVersion: 'v1',
+    events: ['pre-install'],
+    weight: 5n,
+    deletePolicies: ['hook-succeeded', 'hook-failed'],
+    outputLogPolicies: [],
+  },
+  {
+    name: 'z-cm',
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    events: ['pre-install'],
+    weight: 0n,
+    deletePolicies: [],
+    outputLogPolicies: [],
+  },
+  {
+    name: 'bad-weight',
+    kind: 'Pod',
+    apiVersion: 'v1',
+    events: ['post-install'],
+    weight: 0n,
+    deletePolicies: [],
+    outputLogPolicies: ['hook-succeeded'],
+  },
   { name: 't', kind: 'Pod', apiVersion: 'v1', events: ['test'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'a-job', kind: 'Job', apiVersion: 'batch/v1', events: ['pre-install'], weight: 0n, deletePolicies: [], outputLogPolicies: [] },
-  { name: 'neg', kind: 'Job', apiVersion: 'batch/v1', events: ['pre-install', 'post-install'], weight: -3n, deletePolicies: ['hook-succeeded'], outputLogPolicies: [] },
+  {
+    name: 'a-job',
+    kind: 'Job',
+    apiVersion: 'batch/v1',
+    events: ['pre-install'],
+    weight: 0n,
+    deletePolicies: [],
+    outputLogPolicies: [],
+  },
+  {
+    name: 'neg',
+    kind: 'Job',
+    apiVersion: 'batch/v1',
+    events: ['pre-install', 'post-install'],
+    weight: -3n,
+    deletePolicies: ['hook-succeeded'],
+    outputLogPolicies: [],
+  },
 ];
 
 for (const version of VERSIONS) {
@@ -58,7 +108,11 @@ for (const version of VERSIONS) {
         })),
         EXPECTED,
       );
-      assert.equal(hooks.map((h) => h.renderIndex), [0, 1, 2, 3, 4, 5, 6], 'renderIndex is the position in helm\'s list');
+      assert.equal(
+        hooks.map((h) => h.renderIndex),
+        [0, 1, 2, 3, 4, 5, 6],
+        "renderIndex is the position in helm's list",
+      );
       for (const h of hooks) {
         // No hook of this chart sets metadata.namespace: each gets the release namespace.
         assert.is(h.namespace, rel.namespace, `${h.name} namespace`);
@@ -119,11 +173,12 @@ test('both helm versions, and a dry run and the stored release, give the same ho
   const strip = (hooks: Hook[]) => hooks.map(({ namespace: _ns, ...rest }) => rest);
   const reference = strip(hooksFromRelease(release('3.18.0', 'render-install.json')));
   for (const version of VERSIONS) {
-    for (const file of FILES) assert.equal(strip(hooksFromRelease(release(version, file))), reference, `${version} ${file}`);
+    for (const file of FILES)
+      assert.equal(strip(hooksFromRelease(release(version, file))), reference, `${version} ${file}`);
   }
 });
 
-test('the parsed object is the manifest (what gets created), not helm\'s JSON', () => {
+test("the parsed object is the manifest (what gets created), not helm's JSON", () => {
   const hooks = byName(hooksFromRelease(release('4.1.4', 'render-install.json')));
   const sec = hooks.get('sec');
   assert.equal(sec?.object.stringData, { password: 'do-not-print-me' });
@@ -149,7 +204,10 @@ test('the serial annotation is read from the manifest', () => {
       const hooks = byName(hooksFromRelease(rel));
       assert.is(hooks.get('a-job')?.serial, true, `${version} ${value}`);
       // only that hook
-      assert.equal([...hooks.values()].filter((h) => h.serial).map((h) => h.name), ['a-job']);
+      assert.equal(
+        [...hooks.values()].filter((h) => h.serial).map((h) => h.name),
+        ['a-job'],
+      );
     }
     for (const value of ['"false"', '""', '"no"', '"0"']) {
       const rel = withManifest(version, 'a-job', addAnnotation(`"${SERIAL_ANNOTATION}": ${value}`));
@@ -165,7 +223,7 @@ test('a namespace in the manifest wins over the release namespace', () => {
   assert.is(hooks.get('a-job')?.namespace, rel.namespace);
 });
 
-test('apiVersion comes from the manifest (helm\'s JSON has none)', () => {
+test("apiVersion comes from the manifest (helm's JSON has none)", () => {
   const rel = withManifest('4.1.4', 'a-job', (m) => m.replace('apiVersion: batch/v1', 'apiVersion: batch/v2alpha9'));
   assert.is(byName(hooksFromRelease(rel)).get('a-job')?.apiVersion, 'batch/v2alpha9');
 });
@@ -177,12 +235,25 @@ test('a release without hooks gives none', () => {
 });
 
 test('a manifest that is not exactly one object is an error naming the template', () => {
-  const twoDocs = withManifest('3.18.0', 'z-cm', (m) => `${m}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n`);
-  assert.throws(() => hooksFromRelease(twoDocs), (e: Error) => e instanceof PluginError && e.message.includes('hooks/templates/hooks.yaml'));
+  const twoDocs = withManifest(
+    '3.18.0',
+    'z-cm',
+    (m) => `${m}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n`,
+  );
+  assert.throws(
+    () => hooksFromRelease(twoDocs),
+    (e: Error) => e instanceof PluginError && e.message.includes('hooks/templates/hooks.yaml'),
+  );
   const noName = withManifest('3.18.0', 'z-cm', (m) => m.replace('  name: z-cm\n', ''));
-  assert.throws(() => hooksFromRelease(noName), (e: Error) => e instanceof PluginError && e.message.includes('hooks/templates/hooks.yaml'));
+  assert.throws(
+    () => hooksFromRelease(noName),
+    (e: Error) => e instanceof PluginError && e.message.includes('hooks/templates/hooks.yaml'),
+  );
   const broken = withManifest('3.18.0', 'z-cm', () => 'apiVersion: v1\nkind: [unclosed\n');
-  assert.throws(() => hooksFromRelease(broken), (e: Error) => e instanceof PluginError);
+  assert.throws(
+    () => hooksFromRelease(broken),
+    (e: Error) => e instanceof PluginError,
+  );
 });
 
 test.run();

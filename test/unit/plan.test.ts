@@ -13,7 +13,9 @@ const names = (hooks: readonly Hook[]) => hooks.map((h) => h.name);
 const labels = (hooks: readonly Hook[]) => hooks.map((h) => `${h.kind}/${h.name}`);
 /** A step as a short string: "serial:Job/a", "create:ServiceAccount/s,ConfigMap/c", "parallel:Job/x,Pod/y". */
 function show(step: Step): string {
-  return step.type === 'serial' ? `serial:${step.hook.kind}/${step.hook.name}` : `${step.type}:${labels(step.hooks).join(',')}`;
+  return step.type === 'serial'
+    ? `serial:${step.hook.kind}/${step.hook.name}`
+    : `${step.type}:${labels(step.hooks).join(',')}`;
 }
 
 function fixtureHooks(version: string): Hook[] {
@@ -39,7 +41,7 @@ test('helmOrder: weight ascending, then name, whatever order the hooks come in',
   assert.equal(names(hooks), ['b', 'a', 'c', 'z', 'd'], 'the input is not sorted in place');
 });
 
-test('helmOrder: equal names keep render order (helm\'s kind order), never the order of the input array', () => {
+test("helmOrder: equal names keep render order (helm's kind order), never the order of the input array", () => {
   // helm renders a ServiceAccount before a Job; both are named "dup" and have weight 0.
   const sa = hook('dup', { kind: 'ServiceAccount' });
   const job = hook('dup', { kind: 'Job' });
@@ -52,27 +54,36 @@ test('helmOrder: equal names keep render order (helm\'s kind order), never the o
   assert.equal(labels(helmOrder([secretLater, podFirst])), ['Pod/same', 'Secret/same']);
 });
 
-test('helmOrder: names compare as bytes (helm\'s Go string <), not by locale', () => {
+test("helmOrder: names compare as bytes (helm's Go string <), not by locale", () => {
   const hooks = [hook('b'), hook('B'), hook('a-2'), hook('a-10'), hook('a')];
   assert.equal(names(helmOrder(hooks)), ['B', 'a', 'a-10', 'a-2', 'b']);
 });
 
 // ---- planEvent
 
-test('planEvent on the recorded release: pre-install at N=1 is helm\'s order, one serial step per hook', () => {
+test("planEvent on the recorded release: pre-install at N=1 is helm's order, one serial step per hook", () => {
   for (const version of ['3.18.0', '4.1.4']) {
     const plan = planEvent('pre-install', fixtureHooks(version), { parallelism: 1 });
     // pre-install hooks: sa-runner 0, sec 5, z-cm 0, a-job 0, neg -3 -> by weight, then name.
     assert.equal(names(plan.hooks), ['neg', 'a-job', 'sa-runner', 'z-cm', 'sec']);
-    assert.equal(plan.tiers.map((t) => t.weight), [-3n, 0n, 5n]);
-    assert.equal(plan.tiers.map((t) => names(t.hooks)), [['neg'], ['a-job', 'sa-runner', 'z-cm'], ['sec']]);
-    assert.equal(plan.tiers.flatMap((t) => t.steps.map(show)), [
-      'serial:Job/neg',
-      'serial:Job/a-job',
-      'serial:ServiceAccount/sa-runner',
-      'serial:ConfigMap/z-cm',
-      'serial:Secret/sec',
-    ]);
+    assert.equal(
+      plan.tiers.map((t) => t.weight),
+      [-3n, 0n, 5n],
+    );
+    assert.equal(
+      plan.tiers.map((t) => names(t.hooks)),
+      [['neg'], ['a-job', 'sa-runner', 'z-cm'], ['sec']],
+    );
+    assert.equal(
+      plan.tiers.flatMap((t) => t.steps.map(show)),
+      [
+        'serial:Job/neg',
+        'serial:Job/a-job',
+        'serial:ServiceAccount/sa-runner',
+        'serial:ConfigMap/z-cm',
+        'serial:Secret/sec',
+      ],
+    );
     assert.is(plan.parallelism, 1);
     assert.is(plan.event, 'pre-install');
   }
@@ -80,12 +91,15 @@ test('planEvent on the recorded release: pre-install at N=1 is helm\'s order, on
 
 test('planEvent on the recorded release: pre-install at N=4 creates the ServiceAccount and ConfigMap before the Job', () => {
   const plan = planEvent('pre-install', fixtureHooks('3.18.0'), { parallelism: 4 });
-  assert.equal(plan.tiers.map((t) => t.steps.map(show)), [
-    ['serial:Job/neg'],
-    // ServiceAccount before ConfigMap (kind install order), then the tier's only Job: a single waited hook
-    ['create:ServiceAccount/sa-runner,ConfigMap/z-cm', 'serial:Job/a-job'],
-    ['create:Secret/sec'],
-  ]);
+  assert.equal(
+    plan.tiers.map((t) => t.steps.map(show)),
+    [
+      ['serial:Job/neg'],
+      // ServiceAccount before ConfigMap (kind install order), then the tier's only Job: a single waited hook
+      ['create:ServiceAccount/sa-runner,ConfigMap/z-cm', 'serial:Job/a-job'],
+      ['create:Secret/sec'],
+    ],
+  );
   // The event's hook list (used for clean-up order) is still helm's order.
   assert.equal(names(plan.hooks), ['neg', 'a-job', 'sa-runner', 'z-cm', 'sec']);
   assert.is(plan.parallelism, 4);
@@ -132,8 +146,14 @@ test('planEvent: tiers are runs of equal weight, in ascending weight, each with 
     hook('w0-a', { weight: 0 }),
   ];
   const plan = planEvent('pre-install', hooks, { parallelism: 3 });
-  assert.equal(plan.tiers.map((t) => t.weight), [-1n, 0n, 5n]);
-  assert.equal(plan.tiers.map((t) => names(t.hooks)), [['wm1'], ['w0-a', 'w0-b'], ['w5-a', 'w5-b']]);
+  assert.equal(
+    plan.tiers.map((t) => t.weight),
+    [-1n, 0n, 5n],
+  );
+  assert.equal(
+    plan.tiers.map((t) => names(t.hooks)),
+    [['wm1'], ['w0-a', 'w0-b'], ['w5-a', 'w5-b']],
+  );
   // Every hook is in exactly one step of its own tier.
   for (const tier of plan.tiers) {
     const inSteps = tier.steps.flatMap((s) => (s.type === 'serial' ? [s.hook] : s.hooks));
@@ -153,13 +173,10 @@ test('planEvent: N<=1 is one serial step per hook in helm order, whatever the ki
   for (const parallelism of [1, 0, -3, 0.5]) {
     const plan = planEvent('pre-install', hooks, { parallelism });
     assert.is(plan.parallelism, 1);
-    assert.equal(plan.tiers.flatMap((t) => t.steps.map(show)), [
-      'serial:ConfigMap/cm',
-      'serial:Job/j1',
-      'serial:Job/j2',
-      'serial:ServiceAccount/sa',
-      'serial:Pod/p',
-    ]);
+    assert.equal(
+      plan.tiers.flatMap((t) => t.steps.map(show)),
+      ['serial:ConfigMap/cm', 'serial:Job/j1', 'serial:Job/j2', 'serial:ServiceAccount/sa', 'serial:Pod/p'],
+    );
   }
   // A chart cap of 1 makes it serial too.
   const capped = planEvent('pre-install', hooks, { parallelism: 8, chartCap: 1 });
@@ -196,7 +213,9 @@ test('planEvent: N>1 with one waited hook is a serial step; no create step witho
   assert.equal(only.tiers[0]?.steps.map(show), ['create:ConfigMap/cm', 'serial:Job/job']);
   const jobs = planEvent('pre-install', [hook('j1'), hook('j2', { kind: 'Pod' })], { parallelism: 5 });
   assert.equal(jobs.tiers[0]?.steps.map(show), ['parallel:Job/j1,Pod/j2']);
-  const created = planEvent('pre-install', [hook('s', { kind: 'Secret' }), hook('c', { kind: 'ConfigMap' })], { parallelism: 5 });
+  const created = planEvent('pre-install', [hook('s', { kind: 'Secret' }), hook('c', { kind: 'ConfigMap' })], {
+    parallelism: 5,
+  });
   assert.equal(created.tiers[0]?.steps.map(show), ['create:Secret/s,ConfigMap/c']);
 });
 
@@ -214,18 +233,21 @@ test('planEvent: a serial-annotated hook is a step alone at its place; the tier 
     hook('y', { weight: 1, serial: true }),
   ];
   const plan = planEvent('pre-install', hooks, { parallelism: 3 });
-  assert.equal(plan.tiers.map((t) => t.steps.map(show)), [
+  assert.equal(
+    plan.tiers.map((t) => t.steps.map(show)),
     [
-      'create:ConfigMap/a',
-      'serial:Job/b',
-      'serial:Job/c',
-      'create:ServiceAccount/d',
-      'parallel:Job/e,Pod/f',
-      'serial:Secret/g',
-      'serial:Pod/h',
+      [
+        'create:ConfigMap/a',
+        'serial:Job/b',
+        'serial:Job/c',
+        'create:ServiceAccount/d',
+        'parallel:Job/e,Pod/f',
+        'serial:Secret/g',
+        'serial:Pod/h',
+      ],
+      ['serial:Job/x', 'serial:Job/y'],
     ],
-    ['serial:Job/x', 'serial:Job/y'],
-  ]);
+  );
   // Nothing is scheduled before a serial hook that comes after it in helm's order.
   const steps = plan.tiers[0]?.steps ?? [];
   const at = steps.findIndex((s) => s.type === 'serial' && s.hook.name === 'c');
@@ -235,7 +257,11 @@ test('planEvent: a serial-annotated hook is a step alone at its place; the tier 
 
 test('planEvent: a huge N is fine (one parallel step with every Job)', () => {
   const hooks = Array.from({ length: 50 }, (_, i) => hook(`gen-${String(i).padStart(3, '0')}`));
-  const plan = planEvent('pre-upgrade', hooks.map((h) => ({ ...h, events: ['pre-upgrade'] })), { parallelism: 1_000_000 });
+  const plan = planEvent(
+    'pre-upgrade',
+    hooks.map((h) => ({ ...h, events: ['pre-upgrade'] })),
+    { parallelism: 1_000_000 },
+  );
   assert.is(plan.parallelism, 1_000_000);
   assert.is(plan.tiers.length, 1);
   const steps = plan.tiers[0]?.steps ?? [];

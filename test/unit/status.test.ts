@@ -38,8 +38,18 @@ test('jobOutcome: Complete=True is done', () => {
     completionTime: new Date(T),
     succeeded: 1,
     conditions: [
-      { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
-      { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' },
+      {
+        type: 'SuccessCriteriaMet',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+      },
+      {
+        type: 'Complete',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+      },
     ],
   });
   assert.equal(jobOutcome(done), { ok: true });
@@ -50,8 +60,18 @@ test('jobOutcome: Failed=True fails with the reason and message', () => {
     startTime: new Date(T),
     failed: 1,
     conditions: [
-      { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
-      { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
+      {
+        type: 'FailureTarget',
+        status: 'True',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+      },
+      {
+        type: 'Failed',
+        status: 'True',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+      },
     ],
   });
   const out = jobOutcome(failed);
@@ -71,12 +91,20 @@ test('jobOutcome: still running (no condition, a False condition, FailureTarget 
   assert.is(jobOutcome(job({ conditions: [{ type: 'Complete', status: 'False' }] })), undefined);
   assert.is(jobOutcome(job({ conditions: [{ type: 'Failed', status: 'False' }] })), undefined);
   // The controller still terminates the pods: helm waits for Failed.
-  assert.is(jobOutcome(job({ conditions: [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded' }] })), undefined);
-  assert.is(jobOutcome(job({ conditions: [{ type: 'Suspended', status: 'True', reason: 'JobSuspended' }] })), undefined);
+  assert.is(
+    jobOutcome(job({ conditions: [{ type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded' }] })),
+    undefined,
+  );
+  assert.is(
+    jobOutcome(job({ conditions: [{ type: 'Suspended', status: 'True', reason: 'JobSuspended' }] })),
+    undefined,
+  );
 });
 
 test('podOutcome: Succeeded is done, Running/Pending are not', () => {
-  assert.equal(podOutcome(pod('p', { phase: 'Succeeded', containerStatuses: [terminated('main', 0, 'Completed')] })), { ok: true });
+  assert.equal(podOutcome(pod('p', { phase: 'Succeeded', containerStatuses: [terminated('main', 0, 'Completed')] })), {
+    ok: true,
+  });
   assert.is(podOutcome(pod('p', { phase: 'Running' })), undefined);
   assert.is(podOutcome(pod('p', { phase: 'Pending' })), undefined);
   assert.is(podOutcome(pod('p', undefined)), undefined);
@@ -91,16 +119,24 @@ test('podOutcome: Failed names the pod, the container, its exit code and reason'
 });
 
 test('podOutcome: a Failed pod without container statuses says its phase and reason', () => {
-  const out = podOutcome(pod('evicted', { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' }));
+  const out = podOutcome(
+    pod('evicted', { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' }),
+  );
   assert.is(out?.ok, false);
   assert.match(out && !out.ok ? out.reason : '', /evicted Failed \(Evicted\)/);
 });
 
 test('describeContainers: every non-zero exit and every waiting reason; nothing for success', () => {
   assert.is(describeContainers([]), '');
-  assert.is(describeContainers([pod('ok', { phase: 'Succeeded', containerStatuses: [terminated('main', 0, 'Completed')] })]), '');
+  assert.is(
+    describeContainers([pod('ok', { phase: 'Succeeded', containerStatuses: [terminated('main', 0, 'Completed')] })]),
+    '',
+  );
   const text = describeContainers([
-    pod('migrate-a', { phase: 'Failed', containerStatuses: [terminated('main', 2, 'Error'), terminated('side', 0, 'Completed')] }),
+    pod('migrate-a', {
+      phase: 'Failed',
+      containerStatuses: [terminated('main', 2, 'Error'), terminated('side', 0, 'Completed')],
+    }),
     pod('migrate-b', { phase: 'Failed', containerStatuses: [terminated('main', 137, 'OOMKilled')] }),
   ]);
   assert.match(text, /pod migrate-a container main exited 2 \(Error\)/);
@@ -109,12 +145,24 @@ test('describeContainers: every non-zero exit and every waiting reason; nothing 
   const pulling = describeContainers([
     pod('migrate-c', {
       phase: 'Pending',
-      containerStatuses: [{ name: 'main', image: 'nope:1', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff' } } }],
+      containerStatuses: [
+        {
+          name: 'main',
+          image: 'nope:1',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'ImagePullBackOff' } },
+        },
+      ],
     }),
   ]);
   assert.is(pulling, 'pod migrate-c container main waiting: ImagePullBackOff');
   // without a reason
-  assert.is(describeContainers([pod('x', { phase: 'Failed', containerStatuses: [terminated('main', 1)] })]), 'pod x container main exited 1');
+  assert.is(
+    describeContainers([pod('x', { phase: 'Failed', containerStatuses: [terminated('main', 1)] })]),
+    'pod x container main exited 1',
+  );
 });
 
 test.run();

@@ -97,7 +97,11 @@ class FakeApi {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const watch = url.searchParams.get('watch') === 'true';
-    const rec: Recorded = { path: url.pathname, watch, resourceVersion: url.searchParams.get('resourceVersion') ?? undefined };
+    const rec: Recorded = {
+      path: url.pathname,
+      watch,
+      resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
+    };
     this.requests.push(rec);
     if (req.method !== 'GET' || url.pathname !== JOBS) {
       return json(res, 404, status(404, 'NotFound', `not scripted: ${req.method} ${url.pathname}`));
@@ -128,7 +132,12 @@ function status(code: number, reason: string, message: string) {
 
 // ---------------------------------------------------------------- objects and helpers
 
-function job(name: string, rv: string, state: 'running' | 'complete' | 'failed' = 'running', uid = `uid-${name}`): V1Job {
+function job(
+  name: string,
+  rv: string,
+  state: 'running' | 'complete' | 'failed' = 'running',
+  uid = `uid-${name}`,
+): V1Job {
   const conditions =
     state === 'complete'
       ? [
@@ -136,7 +145,14 @@ function job(name: string, rv: string, state: 'running' | 'complete' | 'failed' 
           { type: 'Complete', status: 'True', reason: 'CompletionsReached' },
         ]
       : state === 'failed'
-        ? [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }]
+        ? [
+            {
+              type: 'Failed',
+              status: 'True',
+              reason: 'BackoffLimitExceeded',
+              message: 'Job has reached the specified backoff limit',
+            },
+          ]
         : [];
   return {
     apiVersion: 'batch/v1',
@@ -374,8 +390,14 @@ test(
     let calls = 0;
     const expected = new Error('a not done in time');
     const err = await hub
-      .until(NS, 'Job', 'a', (obj) => (calls++, obj && jobOutcome(obj)), { ...opts({ timeoutMs: 20 }), onTimeout: () => expected })
-      .then(() => undefined, (e: unknown) => e);
+      .until(NS, 'Job', 'a', (obj) => (calls++, obj && jobOutcome(obj)), {
+        ...opts({ timeoutMs: 20 }),
+        onTimeout: () => expected,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.is(err, expected);
     const before = calls;
 
@@ -401,11 +423,20 @@ test(
     await waitFor('the watch', () => api.watches.length === 1);
     await tick();
     ac.abort();
-    assert.is(await pending.then(() => undefined, (e: unknown) => e), expected);
+    assert.is(
+      await pending.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+      expected,
+    );
 
     const pre = await hub
       .until(NS, 'Job', 'a', evaluate, { ...opts({ signal: ac.signal }), onAbort: () => expected })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.is(pre, expected, 'an already aborted signal rejects at once');
 
     const before = calls;
@@ -423,10 +454,16 @@ test(
     api.jobs = [job('a', '10', 'running', 'uid-a')];
     api.listResourceVersion = '10';
     const seen: Array<{ uid: string | undefined; deleted: boolean }> = [];
-    const deletedSeen = hub.until(NS, 'Job', 'a', (obj, deleted) => {
-      seen.push({ uid: obj?.metadata?.uid, deleted });
-      return deleted ? obj : undefined;
-    }, opts());
+    const deletedSeen = hub.until(
+      NS,
+      'Job',
+      'a',
+      (obj, deleted) => {
+        seen.push({ uid: obj?.metadata?.uid, deleted });
+        return deleted ? obj : undefined;
+      },
+      opts(),
+    );
     const absent = hub.until(NS, 'Job', 'a', (obj) => (obj === undefined ? true : undefined), opts());
     const helm3 = hub.until(NS, 'Job', 'a', outcome('uid-a'), opts());
     await waitFor('the watch', () => api.watches.length === 1);
@@ -454,10 +491,16 @@ test(
     await waitFor('the deletion', () => hub.peek(NS, 'Job', 'a') === undefined);
 
     const seen: Array<{ uid: string | undefined; deleted: boolean }> = [];
-    const next = hub.until(NS, 'Job', 'a', (obj, deleted) => {
-      seen.push({ uid: obj?.metadata?.uid, deleted });
-      return obj ? deleted : undefined;
-    }, opts());
+    const next = hub.until(
+      NS,
+      'Job',
+      'a',
+      (obj, deleted) => {
+        seen.push({ uid: obj?.metadata?.uid, deleted });
+        return obj ? deleted : undefined;
+      },
+      opts(),
+    );
     api.stream(0).send('ADDED', job('a', '12', 'running', 'uid-new'));
     assert.is(await next, false, 'the new Job is offered as present, not as deleted');
     assert.equal(seen, [
@@ -494,7 +537,9 @@ test(
     api.listResourceVersion = '10';
     api.watchFailures.push(403);
     const started = performance.now();
-    const error = await hub.until(NS, 'Job', 'a', outcome('uid-a'), opts({ timeoutMs: 60_000 })).catch((e: unknown) => e);
+    const error = await hub
+      .until(NS, 'Job', 'a', outcome('uid-a'), opts({ timeoutMs: 60_000 }))
+      .catch((e: unknown) => e);
     assert.instance(error, Error);
     assert.match((error as Error).message, /RBAC: watch Jobs in app forbidden for nobody/, (error as Error).message);
     assert.ok(performance.now() - started < 5000, 'not at the timeout');
@@ -523,10 +568,18 @@ test(
     api.jobs = [job('a', '10'), job('b', '10')];
     api.listResourceVersion = '10';
     let calls = 0;
-    const broken = hub.until(NS, 'Job', 'a', () => {
-      if (++calls > 1) throw new Error('bad evaluation');
-      return undefined;
-    }, opts()).catch((e: unknown) => e);
+    const broken = hub
+      .until(
+        NS,
+        'Job',
+        'a',
+        () => {
+          if (++calls > 1) throw new Error('bad evaluation');
+          return undefined;
+        },
+        opts(),
+      )
+      .catch((e: unknown) => e);
     const fine = hub.until(NS, 'Job', 'b', outcome('uid-b'), opts());
     await waitFor('the watch', () => api.watches.length === 1);
     api.stream(0).send('MODIFIED', job('a', '11'));

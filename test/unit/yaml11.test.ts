@@ -13,8 +13,10 @@ test('octal modes, as charts write them for volumes', () => {
 });
 
 test('booleans of YAML 1.1, every spelling go-yaml v2 knows', () => {
-  for (const t of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) assert.is(resolvePlainScalar(t), true, t);
-  for (const f of ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']) assert.is(resolvePlainScalar(f), false, f);
+  for (const t of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'])
+    assert.is(resolvePlainScalar(t), true, t);
+  for (const f of ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'])
+    assert.is(resolvePlainScalar(f), false, f);
   for (const s of ['yES', 'oN', 'tRUE', 'enabled']) assert.is(resolvePlainScalar(s), s, s);
 });
 
@@ -58,7 +60,18 @@ test('a hook Deployment with defaultMode 0644 and 0444 decodes to 420 and 292', 
     '            secretName: b',
     '            defaultMode: 0444',
   ].join('\n');
-  const [obj] = parseYaml11Documents(manifest) as [{ spec: { template: { spec: { automountServiceAccountToken: unknown; volumes: { configMap?: { defaultMode: number }; secret?: { defaultMode: number } }[] } } } }];
+  const [obj] = parseYaml11Documents(manifest) as [
+    {
+      spec: {
+        template: {
+          spec: {
+            automountServiceAccountToken: unknown;
+            volumes: { configMap?: { defaultMode: number }; secret?: { defaultMode: number } }[];
+          };
+        };
+      };
+    },
+  ];
   const spec = obj.spec.template.spec;
   assert.is(spec.automountServiceAccountToken, false);
   assert.is(spec.volumes[0]?.configMap?.defaultMode, 420);
