@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CHART, helm, record, type Recorded } from '../test/e2e/harness.js';
-import { EVENTS, tiersOf, type Event, type ExpectedHook, type Tool } from './scenarios.js';
+import { CHART, helm, type Recorded, record } from '../test/e2e/harness.js';
+import { EVENTS, type Event, type ExpectedHook, type Tool, tiersOf } from './scenarios.js';
 
 export type Major = 3 | 4;
 

@@ -15,12 +15,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO, dropNamespace, helm, helmSetup, namespace, valuesFile } from '../test/e2e/harness.js';
-import { measured, timeOnly, type Command, type Major, type RunMeasure } from './measure.js';
+import { dropNamespace, helm, helmSetup, namespace, REPO, valuesFile } from '../test/e2e/harness.js';
+import { type Command, type Major, measured, type RunMeasure, timeOnly } from './measure.js';
 import { startupProbe } from './probe.js';
-import { markdown, consoleSummary, svgPlot, type Meta } from './report.js';
-import { SCENARIOS, estimateScenarioS, type Release, type Scenario, type Tool } from './scenarios.js';
-import { rowsFrom, targets, type RawRun } from './summarize.js';
+import { consoleSummary, type Meta, markdown, svgPlot } from './report.js';
+import { estimateScenarioS, type Release, SCENARIOS, type Scenario, type Tool } from './scenarios.js';
+import { type RawRun, rowsFrom, targets } from './summarize.js';
 
 const BENCH = join(REPO, 'bench');
 const WORK = join(BENCH, '.work');

@@ -3,7 +3,7 @@
  * paired: each round's runs were made back to back, so a ratio is taken per round and its median reported,
  * which cancels most of the machine's slow drift.
  */
-import { median, type HookDetail, type PluginPhases, type RunMeasure } from './measure.js';
+import { type HookDetail, median, type PluginPhases, type RunMeasure } from './measure.js';
 import type { Event, Tool } from './scenarios.js';
 
 export interface RawRun {

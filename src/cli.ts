@@ -4,7 +4,7 @@
  * and sets the exit code. Each command's module is loaded only when it runs.
  */
 import yargs from 'yargs';
-import { ExitCode, HookFailureError, PluginError, UsageError, exitCodeFor } from './errors.js';
+import { ExitCode, exitCodeFor, HookFailureError, PluginError, UsageError } from './errors.js';
 import { COMMAND_ALIASES, ENV_OUTPUT, ENV_PARALLELISM, parseArgv, resolveOutput } from './options.js';
 import type { Reporter } from './output/reporter.js';
 

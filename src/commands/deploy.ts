@@ -28,10 +28,10 @@ import {
   splitCrds,
 } from './install-checks.js';
 import {
-  type DeployKind,
   atomicRequested,
-  cleanUpCreated,
   canceledDescription,
+  cleanUpCreated,
+  type DeployKind,
   hookFailedDescription,
   pendingStatus,
   undoOnFailure,

@@ -5,8 +5,8 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { PluginError } from '../errors.js';
-import type { Cluster } from '../kube/cluster.js';
 import { ApiError } from '../kube/api.js';
+import type { Cluster } from '../kube/cluster.js';
 import type { RevisionInfo } from '../kube/release-store.js';
 
 /** helm's availableName: a name is free when it has no history, or (with --replace) its last revision is uninstalled or failed. */

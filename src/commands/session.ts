@@ -87,7 +87,8 @@ export class Session {
   }
 
   helmVersion(): Promise<HelmVersion> {
-    return (this.version ??= this.helm.version());
+    this.version ??= this.helm.version();
+    return this.version;
   }
 
   /** Plans one event from a release's hooks, with the chart's cap on parallelism. */
@@ -119,12 +120,13 @@ export class Session {
   }
 
   private kubeModules() {
-    return (this.modules ??= Promise.all([
+    this.modules ??= Promise.all([
       import('../kube/config.js'),
       import('../kube/cluster.js'),
       import('../kube/watch-hub.js'),
       import('../kube/release-store.js'),
-    ]));
+    ]);
+    return this.modules;
   }
 
   private async cluster(): Promise<Kube> {

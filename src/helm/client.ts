@@ -50,20 +50,17 @@ export class Helm {
   /** Runs helm and returns its stdout; throws HelmError (with stderr) when it fails. */
   private async capture(args: string[]): Promise<string> {
     if (this.settings.debug) this.log(`[parallel-hooks] ${this.settings.bin} ${args.join(' ')}`);
-    let result;
-    try {
-      result = await execa(this.settings.bin, args, {
-        reject: false,
-        ...(this.stdin === undefined ? { stdin: 'ignore' as const } : this.inputOptions()),
-        maxBuffer: 512 * 1024 * 1024,
-        ...this.killOptions(),
-      });
-    } catch (cause) {
+    const result = await execa(this.settings.bin, args, {
+      reject: false,
+      ...(this.stdin === undefined ? { stdin: 'ignore' as const } : this.inputOptions()),
+      maxBuffer: 512 * 1024 * 1024,
+      ...this.killOptions(),
+    }).catch((cause: unknown) => {
       throw new PluginError(`cannot run helm (${this.settings.bin})`, {
         cause,
         hint: 'Run the plugin through helm (helm parallel-hooks ...), or set HELM_BIN to the helm binary.',
       });
-    }
+    });
     if (result.isCanceled) throw new InterruptedError(`helm ${args[0]} was running`);
     if (result.failed) {
       const stderr = String(result.stderr ?? '').trim();

@@ -41,7 +41,7 @@ export function helmSettingsFromEnv(env: NodeJS.ProcessEnv): HelmSettings {
       .map((g) => g.trim())
       .filter(Boolean),
     debug: truthy(env.HELM_DEBUG),
-    qps: Number(env.HELM_QPS) > 0 ? Number(env.HELM_QPS) : 0,
+    qps: Math.max(Number(env.HELM_QPS) || 0, 0),
     burst: Number(env.HELM_BURST_LIMIT) > 0 ? Number(env.HELM_BURST_LIMIT) : 100,
   };
 }

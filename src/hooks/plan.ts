@@ -9,7 +9,7 @@
  *   kind install order) and then a "parallel" step (Jobs and Pods, at most `parallelism` at once).
  */
 import { compareKinds } from './kind-order.js';
-import { type Hook, type LifecycleEvent, isWaitedKind } from './model.js';
+import { type Hook, isWaitedKind, type LifecycleEvent } from './model.js';
 
 export type Step =
   | { type: 'serial'; hook: Hook }

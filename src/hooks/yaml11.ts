@@ -5,7 +5,7 @@
  * always strings. Map keys that resolve to numbers or booleans become strings, as sigs.k8s.io/yaml makes them.
  */
 import {
-  Alias,
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -14,7 +14,7 @@ import {
   isSeq,
   type Node,
   parseAllDocuments,
-  Scalar,
+  type Scalar,
 } from 'yaml';
 
 const TAG = 'tag:yaml.org,2002:';

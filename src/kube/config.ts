@@ -4,8 +4,8 @@
  * impersonated user.
  */
 import { createHash } from 'node:crypto';
-import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import { type AgentOptions, Agent as HttpsAgent } from 'node:https';
+import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
 import type { HelmSettings } from '../helm/env.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
@@ -48,7 +48,10 @@ function reuseConnections(kc: KubeConfig): KubeConfig {
       .update(JSON.stringify([cluster.server, options]))
       .digest('hex');
     let agent = agents.get(key);
-    if (!agent) agents.set(key, (agent = new HttpsAgent({ ...options, keepAlive: true })));
+    if (!agent) {
+      agent = new HttpsAgent({ ...options, keepAlive: true });
+      agents.set(key, agent);
+    }
     return agent;
   };
   return kc;

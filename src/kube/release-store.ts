@@ -8,9 +8,9 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { V1ConfigMap, V1ObjectMeta, V1Secret } from '@kubernetes/client-node';
-import { ApiError } from './api.js';
 import { PluginError } from '../errors.js';
 import { parseExact, stringifyExact } from '../util/exact-json.js';
+import { ApiError } from './api.js';
 import type { Cluster } from './cluster.js';
 
 export type Driver = 'secret' | 'configmap';

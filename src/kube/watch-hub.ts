@@ -3,7 +3,7 @@
  * resumes from the last resourceVersion; when the server says that version is gone (410), it lists afresh.
  * Waiters are callbacks keyed by object name, evaluated on every change of that object.
  */
-import { Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { type KubernetesObject, Watch } from '@kubernetes/client-node';
 import { longTimeout } from '../util/timer.js';
 import type { Cluster } from './cluster.js';
 
@@ -204,7 +204,10 @@ class SharedWatch {
       return () => undefined;
     }
     let set = this.waiters.get(name);
-    if (!set) this.waiters.set(name, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.waiters.set(name, set);
+    }
     set.add(waiter);
     return () => {
       set.delete(waiter);

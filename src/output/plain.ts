@@ -1,5 +1,5 @@
 /** Plain timestamped lines on stderr, one per hook start and end: for CI logs, pipes, NO_COLOR, TERM=dumb. */
-import { hookLabel, type Hook } from '../hooks/model.js';
+import { type Hook, hookLabel } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
 import type { EventSummary } from '../run/event.js';
 import type { HookResult } from '../run/hook.js';

@@ -1,6 +1,6 @@
 /** A terminal's view: one ora spinner per event with tier, running/done/failed counts and elapsed time. */
 import ora, { type Ora } from 'ora';
-import { hookLabel, type Hook } from '../hooks/model.js';
+import { type Hook, hookLabel } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
 import type { EventSummary } from '../run/event.js';
 import type { HookResult } from '../run/hook.js';

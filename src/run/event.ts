@@ -6,12 +6,12 @@
  */
 import pMap from 'p-map';
 import { HookFailureError, InterruptedError } from '../errors.js';
-import { apiMessage } from '../kube/cluster.js';
-import { type Hook, effectiveDeletePolicies, hookLabel } from '../hooks/model.js';
-import type { EventPlan, Step } from '../hooks/plan.js';
 import { compareKinds } from '../hooks/kind-order.js';
+import { effectiveDeletePolicies, type Hook, hookLabel } from '../hooks/model.js';
+import type { EventPlan, Step } from '../hooks/plan.js';
+import { apiMessage } from '../kube/cluster.js';
 import type { RunContext } from './context.js';
-import { deleteHook, runHook, type HookResult } from './hook.js';
+import { deleteHook, type HookResult, runHook } from './hook.js';
 import { printHookLogs } from './logs.js';
 
 export interface EventSummary {

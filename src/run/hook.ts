@@ -8,11 +8,11 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { InterruptedError, PluginError } from '../errors.js';
-import { type Hook, effectiveDeletePolicies, hookLabel, isWaitedKind } from '../hooks/model.js';
-import { NoKindError, type ObjectRef, apiMessage } from '../kube/cluster.js';
+import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind } from '../hooks/model.js';
+import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
 import { describeContainers, jobOutcome, podOutcome } from '../kube/status.js';
 import { formatDuration } from '../util/duration.js';
-import { type RunContext, hookWaitMs } from './context.js';
+import { hookWaitMs, type RunContext } from './context.js';
 import { createFailureText, noMatchText, type WaitFailure, waitFailureText } from './helm-errors.js';
 
 export interface HookResult {

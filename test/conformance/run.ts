@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import {
-  CHART as E2E_CHART,
-  REPO,
   creationOrder,
   dropNamespace,
+  CHART as E2E_CHART,
   kube,
   namespace as makeNamespace,
+  REPO,
   record,
 } from '../e2e/harness.js';
 import { CASES, type Case, type RunContext } from './cases.js';

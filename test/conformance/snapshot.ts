@@ -4,7 +4,7 @@
  * run phase, `helm get hooks`, and every object the chart can leave (hooks and main resources, cluster-scoped
  * ones included), without server-set fields.
  */
-import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { kube } from '../e2e/harness.js';
 
@@ -177,7 +177,7 @@ export function diff(a: unknown, b: unknown, path = '', out: string[] = [], limi
     return out;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((v, i) => diff(v, b[i], `${path}[${i}]`, out, limit));
+    for (const [i, v] of a.entries()) diff(v, b[i], `${path}[${i}]`, out, limit);
     return out;
   }
   const show = (v: unknown) => {

@@ -2,20 +2,21 @@
  * The command line through real helm: help texts, and bad input rejected with a clear message, exit code 2
  * and nothing applied.
  */
-import { suite } from 'uvu';
-import * as assert from 'uvu/assert';
+
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
 import {
   CHART,
-  MAJORS,
-  REPO,
   dropNamespace,
   helm,
   helmSetup,
   kube,
+  MAJORS,
   namespace,
   objectsIn,
+  REPO,
   releaseState,
   valuesFile,
 } from './harness.js';

@@ -7,10 +7,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CHART,
-  MAJORS,
   dropNamespace,
   find,
   helm,
+  MAJORS,
   namespace,
   objectsIn,
   record,

@@ -13,14 +13,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CHART,
-  MAJORS,
-  REPO,
   dropNamespace,
   helm,
   helmSetup,
   kube,
+  MAJORS,
   namespace,
   objectsIn,
+  REPO,
   releaseState,
   valuesFile,
 } from './harness.js';

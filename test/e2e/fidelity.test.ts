@@ -7,10 +7,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CHART,
-  MAJORS,
   creationOrder,
   dropNamespace,
   helm,
+  MAJORS,
   namespace,
   objectsIn,
   record,

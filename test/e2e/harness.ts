@@ -4,7 +4,7 @@
  * path has spaces. Assertions read cluster state, release history and exit codes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,10 @@ import {
   BatchV1Api,
   CoreV1Api,
   KubeConfig,
-  Watch,
   type KubernetesObject,
   type V1Job,
   type V1Pod,
+  Watch,
 } from '@kubernetes/client-node';
 import { execa } from 'execa';
 
@@ -295,7 +295,10 @@ export function maxConcurrentJobs(recs: Recorded[], names?: Set<string>): number
   points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let max = 0;
-  for (const [, d] of points) max = Math.max(max, (now += d));
+  for (const [, d] of points) {
+    now += d;
+    max = Math.max(max, now);
+  }
   return max;
 }
 

@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART, MAJORS, dropNamespace, find, helm, namespace, record, valuesFile } from './harness.js';
+import { CHART, dropNamespace, find, helm, MAJORS, namespace, record, valuesFile } from './harness.js';
 
 const values = valuesFile({
   hooks: [

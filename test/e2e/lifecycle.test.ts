@@ -7,17 +7,17 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CHART,
-  MAJORS,
   dropNamespace,
   find,
   helm,
   kube,
+  MAJORS,
   namespace,
   objectsIn,
+  type Recorded,
   record,
   releaseState,
   valuesFile,
-  type Recorded,
 } from './harness.js';
 
 /** Hooks named after their revision (tag), so a rollback shows whose hooks ran. */

@@ -3,20 +3,20 @@
  * N=3 (observed on the cluster), and the next tier never starts before the previous one has finished.
  * Timing is compared as a ratio of durations measured in the same run, never against a fixed number.
  */
-import { cpSync, appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   CHART,
-  MAJORS,
   dropNamespace,
   helm,
+  MAJORS,
   maxConcurrentJobs,
   namespace,
-  record,
   type Recorded,
+  record,
   valuesFile,
 } from './harness.js';
 

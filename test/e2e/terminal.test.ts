@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHART, MAJORS, REPO, dropNamespace, helmSetup, namespace, valuesFile } from './harness.js';
+import { CHART, dropNamespace, helmSetup, MAJORS, namespace, REPO, valuesFile } from './harness.js';
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const screen = (session: string) => tmux('capture-pane', '-p', '-t', session);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HelmArgs, VALUE_SHORT_FLAGS, tokenize, valueFlagsFor, type HelmCommand } from '../../src/helm/args.js';
+import { HelmArgs, type HelmCommand, tokenize, VALUE_SHORT_FLAGS, valueFlagsFor } from '../../src/helm/args.js';
 
 const pos = (args: string[]) => new HelmArgs(args).positionals();
 

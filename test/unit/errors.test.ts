@@ -3,12 +3,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   ExitCode,
+  exitCodeFor,
   HelmError,
   HookFailureError,
   InterruptedError,
   PluginError,
   UsageError,
-  exitCodeFor,
 } from '../../src/errors.js';
 
 test("the contract's numbers", () => {

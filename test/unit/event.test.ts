@@ -6,7 +6,7 @@
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HookFailureError, PluginError, exitCodeFor } from '../../src/errors.js';
+import { exitCodeFor, HookFailureError, PluginError } from '../../src/errors.js';
 import type { Hook, HookObject, LifecycleEvent } from '../../src/hooks/model.js';
 import { planEvent } from '../../src/hooks/plan.js';
 import type { Cluster, ObjectRef } from '../../src/kube/cluster.js';
@@ -14,7 +14,7 @@ import { newStats } from '../../src/kube/stats.js';
 import type { WatchHub } from '../../src/kube/watch-hub.js';
 import type { Reporter } from '../../src/output/reporter.js';
 import type { HelmFlavour, RunContext } from '../../src/run/context.js';
-import { runEvent, type EventSummary } from '../../src/run/event.js';
+import { type EventSummary, runEvent } from '../../src/run/event.js';
 import type { HookResult } from '../../src/run/hook.js';
 import { makeHook } from './hook-factory.js';
 

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PluginError } from '../../src/errors.js';
-import { SERIAL_ANNOTATION, type Hook } from '../../src/hooks/model.js';
+import { type Hook, SERIAL_ANNOTATION } from '../../src/hooks/model.js';
 import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
 
 const VERSIONS = ['3.18.0', '4.1.4'] as const;

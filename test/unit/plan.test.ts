@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LIFECYCLE_EVENTS, type Hook } from '../../src/hooks/model.js';
+import { type Hook, LIFECYCLE_EVENTS } from '../../src/hooks/model.js';
 import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
 import { effectiveParallelism, helmOrder, planEvent, type Step } from '../../src/hooks/plan.js';
 import { makeHook } from './hook-factory.js';

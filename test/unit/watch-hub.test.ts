@@ -104,18 +104,23 @@ class FakeApi {
     };
     this.requests.push(rec);
     if (req.method !== 'GET' || url.pathname !== JOBS) {
-      return json(res, 404, status(404, 'NotFound', `not scripted: ${req.method} ${url.pathname}`));
+      json(res, 404, status(404, 'NotFound', `not scripted: ${req.method} ${url.pathname}`));
+      return;
     }
     if (!watch) {
-      return json(res, 200, {
+      json(res, 200, {
         apiVersion: 'batch/v1',
         kind: 'JobList',
         metadata: { resourceVersion: this.listResourceVersion },
         items: this.jobs,
       });
+      return;
     }
     const failure = this.watchFailures.shift();
-    if (failure) return json(res, failure, status(failure, 'Expired', 'too old resource version'));
+    if (failure) {
+      json(res, failure, status(failure, 'Expired', 'too old resource version'));
+      return;
+    }
     rec.stream = new WatchStream(res);
     if (!this.holdWatchHeaders) rec.stream.open();
   }
@@ -390,10 +395,19 @@ test(
     let calls = 0;
     const expected = new Error('a not done in time');
     const err = await hub
-      .until(NS, 'Job', 'a', (obj) => (calls++, obj && jobOutcome(obj)), {
-        ...opts({ timeoutMs: 20 }),
-        onTimeout: () => expected,
-      })
+      .until(
+        NS,
+        'Job',
+        'a',
+        (obj) => {
+          calls++;
+          return obj && jobOutcome(obj);
+        },
+        {
+          ...opts({ timeoutMs: 20 }),
+          onTimeout: () => expected,
+        },
+      )
       .then(
         () => undefined,
         (e: unknown) => e,
@@ -416,7 +430,10 @@ test(
     api.jobs = [job('a', '10'), job('b', '10')];
     api.listResourceVersion = '10';
     let calls = 0;
-    const evaluate = (obj: KubernetesObject | undefined) => (calls++, obj && jobOutcome(obj));
+    const evaluate = (obj: KubernetesObject | undefined) => {
+      calls++;
+      return obj && jobOutcome(obj);
+    };
     const expected = new Error('interrupted');
     const ac = new AbortController();
     const pending = hub.until(NS, 'Job', 'a', evaluate, { ...opts({ signal: ac.signal }), onAbort: () => expected });
