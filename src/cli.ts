@@ -76,6 +76,14 @@ function printError(error: unknown): void {
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
+/** The build stamps the version into the bundle; run from source (tests), it is read from package.json. */
+declare const HPH_VERSION: string | undefined;
+async function pluginVersion(): Promise<string> {
+  if (typeof HPH_VERSION === 'string') return HPH_VERSION;
+  const { readFileSync } = await import('node:fs');
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** Reads standard input to its end, once (helm's `-f -` and `--set-file k=/dev/stdin`). */
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -112,9 +120,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   try {
     const parsed = parseArgv(argv, env);
     if (parsed.version) {
-      const { readFileSync } = await import('node:fs');
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-      process.stdout.write(`${pkg.version}\n`);
+      process.stdout.write(`${await pluginVersion()}\n`);
       return ExitCode.ok;
     }
     if (parsed.commandWord === undefined) {
