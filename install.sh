@@ -12,7 +12,7 @@ major="$(node -p 'process.versions.node.split(".")[0]')"
 command -v npm >/dev/null 2>&1 || fail "npm is required to install the plugin's dependencies, and it is not on PATH"
 
 # Up to date: built, dependencies present, and no source newer than the build.
-if [ -f dist/cli.js ] && [ -d node_modules/yargs ] && [ -z "$(find src package.json -newer dist/cli.js -print -quit 2>/dev/null)" ]; then
+if [ -f dist/cli.cjs ] && [ -d node_modules/yargs ] && [ -z "$(find src package.json -newer dist/cli.cjs -print -quit 2>/dev/null)" ]; then
   echo "helm-parallel-hooks: already built"
   exit 0
 fi

@@ -83,12 +83,14 @@ export interface Command {
   valuesFile: string;
   /** Distinct per command, so every upgrade changes the release (and its pre-upgrade hooks fire). */
   runId: string;
+  /** A chart other than the test chart. */
+  chart?: string;
 }
 
 export function argsFor(c: Command): string[] {
   const common = [
     c.release,
-    CHART,
+    c.chart ?? CHART,
     '-n',
     c.namespace,
     '-f',

@@ -1,8 +1,11 @@
 /**
- * Start-up probe (no cluster): what node itself, the plugin's CLI and the Kubernetes client library cost to
- * load, in wall time and max RSS, alternated and medianed like everything else. It explains most of the
- * plugin's fixed overhead and of its baseline memory.
+ * Start-up probe (no cluster): how long the installed plugin takes to reach its first helm call, against a
+ * bare node process, in wall time and max RSS, alternated and medianed like everything else. The plugin runs
+ * through its launcher (bin/helm-parallel-hooks: the bundle with its code cache) on a chart without hooks,
+ * so its first helm call is the user's command itself; HELM_BIN is a stand-in that records when it starts.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
@@ -10,46 +13,54 @@ import { REPO } from '../test/e2e/harness.js';
 import { median } from './measure.js';
 
 export interface StartupProbe {
-  /** Each: median wall seconds and max RSS (MB) of a fresh node process. */
+  /** A bare node process: median wall seconds and max RSS (MB). */
   nodeBare: { seconds: number; rssMB: number };
-  /** node dist/cli.js --version: node plus the CLI's own start (no Kubernetes client). */
+  /** Launcher started -> its first helm call started (median seconds), the command `upgrade` of a hook-less chart. */
+  firstHelmCall: { seconds: number };
+  /** `helm parallel-hooks --version` through the launcher, start to exit. */
   pluginCli: { seconds: number; rssMB: number };
-  /** node importing @kubernetes/client-node and nothing else (what the plugin loads once hooks run). */
-  kubeClient: { seconds: number; rssMB: number };
 }
 
 const RSS = 'process.stdout.write(String(process.resourceUsage().maxRSS))';
 
-async function once(args: string[]): Promise<{ seconds: number; rssMB: number }> {
-  const t0 = performance.now();
-  const r = await execa('node', args, { cwd: REPO, reject: false });
-  const seconds = (performance.now() - t0) / 1000;
-  const kb = Number(String(r.stdout).trim().split('\n').pop());
-  return { seconds, rssMB: Number.isFinite(kb) ? kb / 1024 : Number.NaN };
-}
-
 export async function startupProbe(rounds = 5): Promise<StartupProbe> {
-  const cases = {
-    nodeBare: ['--input-type=module', '-e', RSS],
-    // --version prints the version first; the RSS is printed by a preload-free second statement instead.
-    pluginCli: [
-      '--input-type=module',
-      '-e',
-      `process.argv.push('probe', '--version'); await import(${JSON.stringify(`file://${join(REPO, 'dist/cli.js')}`)}); process.on('exit', () => { ${RSS} })`,
-    ],
-    kubeClient: ['--input-type=module', '-e', `await import('@kubernetes/client-node'); ${RSS}`],
-  } as const;
-  const runs: Record<keyof typeof cases, Array<{ seconds: number; rssMB: number }>> = {
-    nodeBare: [],
-    pluginCli: [],
-    kubeClient: [],
-  };
-  for (let i = 0; i < rounds; i++) {
-    for (const k of Object.keys(cases) as Array<keyof typeof cases>) runs[k].push(await once([...cases[k]]));
+  const dir = mkdtempSync(join(tmpdir(), 'hph-probe-'));
+  const stamp = join(dir, 'started');
+  const fakeHelm = join(dir, 'helm');
+  // Records the wall clock (ms) at its start; exits 0 as helm would.
+  writeFileSync(fakeHelm, `#!/bin/sh\ndate +%s%3N > "${stamp}"\n`, { mode: 0o755 });
+  const launcher = join(REPO, 'bin/helm-parallel-hooks');
+  const chart = join(REPO, 'bench/charts/plain');
+  const env = { ...process.env, HELM_BIN: fakeHelm, HELM_NAMESPACE: 'probe' };
+  const bare: Array<{ seconds: number; rssMB: number }> = [];
+  const first: number[] = [];
+  const cli: Array<{ seconds: number; rssMB: number }> = [];
+  try {
+    await execa(launcher, ['upgrade', 'probe', chart], { env }); // writes the code cache once
+    for (let i = 0; i < rounds; i++) {
+      let t0 = performance.now();
+      const b = await execa('node', ['-e', RSS]);
+      bare.push({ seconds: (performance.now() - t0) / 1000, rssMB: Number(b.stdout) / 1024 });
+
+      rmSync(stamp, { force: true });
+      const startedAt = Date.now();
+      await execa(launcher, ['upgrade', 'probe', chart], { env });
+      first.push((Number(readFileSync(stamp, 'utf8').trim()) - startedAt) / 1000);
+
+      t0 = performance.now();
+      const c = await execa('/usr/bin/time', ['-f', '%M', launcher, '--version'], { env, reject: false });
+      cli.push({ seconds: (performance.now() - t0) / 1000, rssMB: Number(c.stderr.trim().split('\n').pop()) / 1024 });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   const sum = (xs: Array<{ seconds: number; rssMB: number }>) => ({
     seconds: Math.round(median(xs.map((x) => x.seconds)) * 1000) / 1000,
     rssMB: Math.round(median(xs.map((x) => x.rssMB)) * 10) / 10,
   });
-  return { nodeBare: sum(runs.nodeBare), pluginCli: sum(runs.pluginCli), kubeClient: sum(runs.kubeClient) };
+  return {
+    nodeBare: sum(bare),
+    firstHelmCall: { seconds: Math.round(median(first) * 1000) / 1000 },
+    pluginCli: sum(cli),
+  };
 }

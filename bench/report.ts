@@ -16,13 +16,18 @@ export interface Meta {
 }
 
 const f = (x: number | undefined, d = 2): string => (x === undefined || Number.isNaN(x) ? '' : x.toFixed(d));
-const SCENARIO_ORDER = ['S0', 'S1', 'S2', 'S3', 'S3-sample'];
+const SCENARIO_ORDER = ['S0', 'S1', 'S2', 'S3', 'S3-sample', 'S4-upgrade', 'S4-rollback', 'S4-uninstall', 'S5', 'S6'];
 const TITLES: Record<string, string> = {
   S0: 'S0: no hooks (fixed overhead)',
   S1: 'S1: one tier, 16 Jobs x 2 s (pre-upgrade)',
   S2: 'S2: pre- and post-upgrade, 4 weights x 6 hooks (SA, ConfigMap, 3 Jobs, Pod; 1 s)',
   S3: 'S3: 500 Jobs x 1 s in one tier',
   'S3-sample': 'S3 sample: 20 Jobs x 1 s, plain helm (basis of the S3 extrapolation)',
+  'S4-upgrade': 'S4: a chart without hooks (bench/charts/plain, 20 ConfigMaps): upgrade',
+  'S4-rollback': 'S4: the same release: rollback to the revision before',
+  'S4-uninstall': 'S4: the same release: uninstall (re-installed, untimed, after each)',
+  S5: 'S5: large chart, few hooks: 150 objects (60 ConfigMaps, 30 Secrets, 20 Services, 20 Deployments, 20 custom resources) and 11 pre-upgrade hooks in 6 weights, one Job (1 s) per weight',
+  S6: 'S6: short hooks: 11 Jobs x 200 ms and 3 ConfigMaps in 5 tiers (pre-upgrade weights -1, 0, 1; post-upgrade 0, 1)',
 };
 
 const PLOT_TITLES: Record<string, string> = {
@@ -92,7 +97,7 @@ function detailTable(rows: readonly Row[]): string {
 }
 
 /** The with-hooks overhead of S1 at N=16, split into what the plugin's own timestamps can tell apart. */
-function overheadLines(rows: readonly Row[], startup: StartupProbe | undefined): string[] {
+function overheadLines(rows: readonly Row[]): string[] {
   const out: string[] = [];
   for (const r of sorted(rows).filter(
     (x) => x.scenario === 'S1' && x.tool === 'plugin' && x.parallelism === 16 && x.phases,
@@ -100,11 +105,8 @@ function overheadLines(rows: readonly Row[], startup: StartupProbe | undefined):
     const p = r.phases as NonNullable<Row['phases']>;
     const inEvent = (p.events['pre-upgrade'] ?? 0) - r.hookPhaseSeconds;
     const after = p.afterLastEvent - r.noHooksSeconds;
-    const lib = startup
-      ? `; loading \`@kubernetes/client-node\` alone is about ${f(startup.kubeClient.seconds - startup.nodeBare.seconds)} s of it, per the probe below`
-      : '';
     out.push(
-      `- S1, N=16, helm ${r.helmVersion}: total - hook phase - helm --no-hooks = ${f(r.overheadSeconds)} s ~ start -> first event ${f(p.beforeFirstEvent)} s (node, render, Kubernetes client, watch${lib}) + in the event but outside the hook phase ${f(inEvent)} s (deleting the previous Jobs and waiting until they are gone, before the first creation) + last event -> exit minus helm --no-hooks ${f(after)} s.`,
+      `- S1, N=16, helm ${r.helmVersion}: total - hook phase - helm --no-hooks = ${f(r.overheadSeconds)} s ~ start -> first event ${f(p.beforeFirstEvent)} s (node, render, Kubernetes client, watch) + in the event but outside the hook phase ${f(inEvent)} s (deleting the previous Jobs and waiting until they are gone, before the first creation) + last event -> exit minus helm --no-hooks ${f(after)} s.`,
     );
   }
   return out.length ? [...out, ''] : [];
@@ -141,7 +143,7 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
     '',
     ...SCENARIO_ORDER.filter((id) => rows.some((r) => r.scenario === id)).map((id) => `- **${TITLES[id] ?? id}**`),
     '',
-    "Tools: plain `helm upgrade` (hooks one at a time) and `helm parallel-hooks upgrade --hook-parallelism N` at N = 1, 4, 16 (S3: 100). Every hook has helm's default delete policy (before-hook-creation), except S2's Pods (hook-succeeded: kwok deletes terminating pods by name, without a UID precondition, and so can delete a bare Pod re-created under the same name within milliseconds; a simulation artefact, see bench/scenarios.ts). S2's tiers have weights -5, 0, 5, 10, each with a ServiceAccount, a ConfigMap, three Jobs and a Pod; the same layout again for post-upgrade.",
+    "Tools: plain `helm upgrade` (hooks one at a time) and `helm parallel-hooks upgrade --hook-parallelism N` at N = 1, 4, 16 (S3: 100; S5 and S6: 1 and 8; S4: 8, and `rollback` / `uninstall` alike). Every hook has helm's default delete policy (before-hook-creation), except S2's Pods (hook-succeeded: kwok deletes terminating pods by name, without a UID precondition, and so can delete a bare Pod re-created under the same name within milliseconds; a simulation artefact, see bench/scenarios.ts). S2's tiers have weights -5, 0, 5, 10, each with a ServiceAccount, a ConfigMap, three Jobs and a Pod; the same layout again for post-upgrade.",
     '',
     `## Targets (${pass}/${tg.length} PASS)`,
     '',
@@ -187,10 +189,10 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
     '',
     phasesTable(rows),
     '',
-    ...overheadLines(rows, m.startup),
+    ...overheadLines(rows),
     ...(m.startup
       ? [
-          `Start-up probe (fresh node processes, no cluster, median of 5): bare node ${f(m.startup.nodeBare.seconds)} s / ${f(m.startup.nodeBare.rssMB, 0)} MB RSS; the plugin's CLI (\`--version\`) ${f(m.startup.pluginCli.seconds)} s / ${f(m.startup.pluginCli.rssMB, 0)} MB; node importing \`@kubernetes/client-node\` alone ${f(m.startup.kubeClient.seconds)} s / ${f(m.startup.kubeClient.rssMB, 0)} MB. The plugin loads the client only once an event has hooks, after helm's render, so on a chart with hooks that import sits on the critical path and sets the floor of its memory.`,
+          `Start-up probe (no cluster, median of 5): a bare node process ${f(m.startup.nodeBare.seconds, 3)} s / ${f(m.startup.nodeBare.rssMB, 0)} MB RSS; the plugin, from its launcher's start to its first helm call (\`upgrade\` of a chart without hooks, the bundle compiled from its code cache), ${f(m.startup.firstHelmCall.seconds, 3)} s; \`helm parallel-hooks --version\` start to exit ${f(m.startup.pluginCli.seconds, 3)} s / ${f(m.startup.pluginCli.rssMB, 0)} MB.`,
           '',
         ]
       : []),

@@ -16,6 +16,7 @@ import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropNamespace, helm, helmSetup, namespace, REPO, valuesFile } from '../test/e2e/harness.js';
+import { runCommandScenario } from './commands.js';
 import { type Command, type Major, measured, type RunMeasure, timeOnly } from './measure.js';
 import { startupProbe } from './probe.js';
 import { consoleSummary, type Meta, markdown, svgPlot } from './report.js';
@@ -46,7 +47,8 @@ function options() {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a whole number >= 1, got "${values.runs}"`);
   const only = values.only?.split(',').map((s) => s.trim().toUpperCase()) ?? (quick ? ['S1'] : undefined);
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.id));
-  return { quick, majors: majors as Major[], runs, scenarios, fromRaw: values['from-raw'] };
+  const commands = !only || only.includes('S4');
+  return { quick, majors: majors as Major[], runs, scenarios, commands, fromRaw: values['from-raw'] };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -87,6 +89,7 @@ function clusterDown(): void {
 
 const plugin = (parallelism: number): Tool => ({ tool: 'plugin', parallelism });
 const label = (t: Tool): string => (t.tool === 'helm' ? 'helm' : `plugin N=${t.parallelism}`);
+const chartOf = (rel: Release) => (rel.chart ? { chart: rel.chart } : {});
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function prepareRelease(major: Major, rel: Release, ns: string, file: string, warmN: number): Promise<void> {
@@ -94,7 +97,7 @@ async function prepareRelease(major: Major, rel: Release, ns: string, file: stri
     'upgrade',
     '--install',
     rel.name,
-    join(REPO, 'test/fixtures/charts/hooks'),
+    rel.chart ?? join(REPO, 'test/fixtures/charts/hooks'),
     '-n',
     ns,
     '-f',
@@ -106,7 +109,26 @@ async function prepareRelease(major: Major, rel: Release, ns: string, file: stri
   if (install.exitCode !== 0) throw new Error(`install of ${rel.name} failed:\n${install.stderr}`);
   // Untimed: creates every hook object once, so every timed upgrade finds and re-creates them.
   const tool = rel.hooks.length > 0 ? plugin(warmN) : ({ tool: 'helm', parallelism: 1 } as Tool);
-  await timeOnly(major, { tool, release: rel.name, namespace: ns, valuesFile: file, runId: 'warm-up' });
+  await timeOnly(major, {
+    tool,
+    release: rel.name,
+    namespace: ns,
+    valuesFile: file,
+    runId: 'warm-up',
+    ...chartOf(rel),
+  });
+}
+
+/** The Widget CRD of S5's custom resources, a release of its own in default, installed around the scenarios. */
+async function widgetCrd(major: Major, action: 'install' | 'uninstall'): Promise<void> {
+  const args =
+    action === 'install'
+      ? ['upgrade', '--install', 'bench-widget-crd', join(BENCH, 'charts/widget-crd'), '-n', 'default', '--wait']
+      : ['uninstall', 'bench-widget-crd', '-n', 'default'];
+  const r = await helm(major, args);
+  if (r.exitCode !== 0) throw new Error(`helm ${args.join(' ')} failed:\n${r.stderr}`);
+  // The API server serves the new kind a moment after the CRD is stored.
+  if (action === 'install') await pause(3000);
 }
 
 async function runScenario(
@@ -129,7 +151,7 @@ async function runScenario(
 
     for (let round = 1; round <= rounds; round++) {
       const id = (what: string) => `${sc.id}-h${major}-r${round}-${what}`.toLowerCase();
-      const base = { release: sc.release.name, namespace: ns, valuesFile: mainFile };
+      const base = { release: sc.release.name, namespace: ns, valuesFile: mainFile, ...chartOf(sc.release) };
       const noHooksS = await timeOnly(major, { ...base, tool: 'no-hooks', runId: id('nohooks') });
       for (const tool of sc.tools) {
         await pause(500);
@@ -226,7 +248,7 @@ function meta(versions: Record<string, string>, quick: boolean, runs: number, st
 
 function writeOutputs(quick: boolean, m: Meta, raw: RawRun[]): void {
   const rows = rowsFrom(raw, 20, 500);
-  const tg = targets(rows, raw);
+  const tg = targets(rows, raw, m.startup);
   const json = `${JSON.stringify({ ...m, targets: tg, results: rows }, null, 2)}\n`;
   const svg = svgPlot(rows);
   if (quick) {
@@ -274,11 +296,22 @@ async function main(): Promise<number> {
   mkdirSync(WORK, { recursive: true });
   const save = () =>
     writeFileSync(rawFile, JSON.stringify({ meta: meta(versions, opts.quick, opts.runs, startedAt), raw }));
-  for (const sc of opts.scenarios) {
+  if (opts.commands) {
     for (const major of opts.majors) {
-      await runScenario(sc, major, versions[String(major)] as string, opts.runs, raw);
+      await runCommandScenario(major, versions[String(major)] as string, Math.max(opts.runs, 5), raw, log);
       save();
     }
+  }
+  if (opts.scenarios.some((s) => s.needsWidgetCrd)) await widgetCrd(opts.majors[0] as Major, 'install');
+  try {
+    for (const sc of opts.scenarios) {
+      for (const major of opts.majors) {
+        await runScenario(sc, major, versions[String(major)] as string, opts.runs, raw);
+        save();
+      }
+    }
+  } finally {
+    if (opts.scenarios.some((s) => s.needsWidgetCrd)) await widgetCrd(opts.majors[0] as Major, 'uninstall');
   }
   log("start-up probe: node, the plugin's CLI, the Kubernetes client library");
   const startup = await startupProbe(opts.quick ? 3 : 5);

@@ -27,12 +27,14 @@ export interface Tool {
 export interface Release {
   /** Release name (also the key of its rows when a scenario has more than one release). */
   name: string;
+  /** A chart other than the test chart (test/fixtures/charts/hooks). */
+  chart?: string;
   values: Record<string, unknown>;
   hooks: ExpectedHook[];
 }
 
 export interface Scenario {
-  id: 'S0' | 'S1' | 'S2' | 'S3';
+  id: 'S0' | 'S1' | 'S2' | 'S3' | 'S5' | 'S6';
   title: string;
   release: Release;
   tools: Tool[];
@@ -42,6 +44,8 @@ export interface Scenario {
   extrapolateHelm?: boolean;
   /** Minimum rounds (S0 is cheap and noisy, so it gets more). */
   minRuns?: number;
+  /** The chart has custom resources of bench/charts/widget-crd, installed before the scenario. */
+  needsWidgetCrd?: boolean;
 }
 
 const HELM: Tool = { tool: 'helm', parallelism: 1 };
@@ -138,7 +142,93 @@ const S3: Scenario = {
   extrapolateHelm: true,
 };
 
-export const SCENARIOS: readonly Scenario[] = [S0, S1, S2, S3];
+/** Hooks of the values-driven test chart, as its `hooks` value lists them. */
+function hookValues(hooks: readonly ExpectedHook[]): Release['values']['hooks'] {
+  return hooks.map((h) => ({
+    name: h.name,
+    kind: h.kind,
+    events: h.event,
+    weight: String(h.weight),
+    ...(h.runForS > 0 ? { runFor: `${h.runForS * 1000}ms` } : {}),
+    ...(h.deletePolicy ? { deletePolicy: h.deletePolicy } : {}),
+  }));
+}
+
+/**
+ * S5: a large chart with few hooks, the shape of most public charts: 150 ordinary objects (ConfigMaps,
+ * Secrets, Services, Deployments, custom resources) and 11 pre-upgrade hooks in 6 weights with one Job per
+ * weight, so there is next to nothing to run in parallel: what the plugin costs where it cannot help.
+ */
+function s5Hooks(): ExpectedHook[] {
+  const hooks: ExpectedHook[] = [];
+  const extras: Record<number, HookKind[]> = {
+    [-5]: ['ServiceAccount', 'ConfigMap'],
+    0: ['ConfigMap'],
+    5: ['ServiceAccount', 'ConfigMap'],
+  };
+  for (const weight of [-5, -3, 0, 2, 5, 8]) {
+    const base = `large-w${weight < 0 ? 'm' : ''}${Math.abs(weight)}`;
+    hooks.push({ name: `${base}-job`, kind: 'Job', event: 'pre-upgrade', weight, runForS: 1 });
+    for (const [i, kind] of (extras[weight] ?? []).entries())
+      hooks.push({
+        name: `${base}-${kind === 'ConfigMap' ? 'cm' : 'sa'}${i}`,
+        kind,
+        event: 'pre-upgrade',
+        weight,
+        runForS: 0,
+      });
+  }
+  return hooks;
+}
+const s5 = s5Hooks();
+const S5: Scenario = {
+  id: 'S5',
+  title:
+    'large chart, few hooks: 150 objects (incl. 20 custom resources), 11 pre-upgrade hooks in 6 weights, one Job (1 s) each',
+  release: {
+    name: 'bench',
+    values: {
+      hooks: hookValues(s5),
+      bulk: { configMaps: 60, secrets: 30, services: 20, deployments: 20, customResources: 20 },
+    },
+    hooks: s5,
+  },
+  tools: [HELM, plugin(1), plugin(8)],
+  needsWidgetCrd: true,
+};
+
+/** S6: short hooks (200 ms Jobs) in mixed tiers, pre- and post-upgrade: the plugin's per-hook cost shows. */
+function s6Hooks(): ExpectedHook[] {
+  const hooks: ExpectedHook[] = [];
+  const tiers: Array<[Event, number, number]> = [
+    ['pre-upgrade', -1, 1],
+    ['pre-upgrade', 0, 4],
+    ['pre-upgrade', 1, 2],
+    ['post-upgrade', 0, 3],
+    ['post-upgrade', 1, 1],
+  ];
+  for (const [event, weight, jobs] of tiers) {
+    const base = `${event === 'pre-upgrade' ? 'pre' : 'post'}-w${weight < 0 ? 'm' : ''}${Math.abs(weight)}`;
+    for (let i = 0; i < jobs; i++) hooks.push({ name: `${base}-job${i}`, kind: 'Job', event, weight, runForS: 0.2 });
+    if (jobs > 1) hooks.push({ name: `${base}-cm`, kind: 'ConfigMap', event, weight, runForS: 0 });
+  }
+  return hooks;
+}
+const s6 = s6Hooks();
+const S6: Scenario = {
+  id: 'S6',
+  title: 'short hooks: 11 Jobs x 200 ms and 3 ConfigMaps in 5 tiers, pre- and post-upgrade',
+  release: { name: 'bench', values: { hooks: hookValues(s6) }, hooks: s6 },
+  tools: [HELM, plugin(1), plugin(8)],
+};
+
+export const SCENARIOS: readonly Scenario[] = [S0, S1, S2, S3, S5, S6];
+
+/**
+ * S4 is not a hook scenario: a chart without hooks (bench/charts/plain, 20 ConfigMaps) upgraded, rolled
+ * back and uninstalled by plain helm and by the plugin, side by side (bench/commands.ts).
+ */
+export const S4 = { id: 'S4', title: 'no hooks at all: upgrade, rollback, uninstall of a 20-ConfigMap chart' } as const;
 
 /** Tiers of one event in helm's order (by weight), each with its hooks. */
 export function tiersOf(hooks: readonly ExpectedHook[], event: Event): ExpectedHook[][] {

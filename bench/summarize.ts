@@ -4,6 +4,7 @@
  * which cancels most of the machine's slow drift.
  */
 import { type HookDetail, median, type PluginPhases, type RunMeasure } from './measure.js';
+import type { StartupProbe } from './probe.js';
 import type { Event, Tool } from './scenarios.js';
 
 export interface RawRun {
@@ -239,11 +240,44 @@ export function find(
   );
 }
 
+/** Median over rounds of the plugin's total minus plain helm's total in the same round. */
+function pairedDifference(
+  raw: readonly RawRun[],
+  scenario: string,
+  helmVersion: string,
+): { seconds: number; helm: number; rounds: number; failed: number } | undefined {
+  const mine = raw.filter((r) => r.scenario === scenario && r.helmVersion === helmVersion);
+  const helmByRound = new Map(mine.filter((r) => r.tool.tool === 'helm' && ok(r)).map((r) => [r.round, r.m.totalS]));
+  const diffs = mine
+    .filter((r) => r.tool.tool === 'plugin' && ok(r))
+    .flatMap((r) => {
+      const h = helmByRound.get(r.round);
+      return h === undefined ? [] : [r.m.totalS - h];
+    });
+  if (diffs.length === 0) return undefined;
+  return {
+    seconds: median(diffs),
+    helm: median([...helmByRound.values()]),
+    rounds: diffs.length,
+    failed: mine.filter((r) => !ok(r)).length,
+  };
+}
+
 const fmt = (x: number | undefined, d = 2): string => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 
 /** The issue's targets, per helm version; a target whose scenario was not run is left out. */
-export function targets(rows: readonly Row[], raw: readonly RawRun[]): Target[] {
+export function targets(rows: readonly Row[], raw: readonly RawRun[], startup?: StartupProbe): Target[] {
   const out: Target[] = [];
+  if (startup) {
+    out.push({
+      id: 'first-helm-call',
+      text: 'The plugin reaches its first helm call <= 0.10 s after it starts',
+      value: `${fmt(startup.firstHelmCall.seconds, 3)} s (a bare node process: ${fmt(startup.nodeBare.seconds, 3)} s)`,
+      limit: '<= 0.10 s',
+      pass: startup.firstHelmCall.seconds <= 0.1,
+      how: 'start-up probe: launcher started -> helm stand-in started, upgrade of a chart without hooks, median of 5',
+    });
+  }
   const versions = [...new Set(rows.map((r) => r.helmVersion))];
   for (const v of versions) {
     const s1 = find(rows, 'S1', v, 'plugin', 16);
@@ -316,6 +350,38 @@ export function targets(rows: readonly Row[], raw: readonly RawRun[]): Target[] 
         how: 'S1 at N=16: median over runs of total - hook phase - helm --no-hooks (same round): node start, render, client set-up, deleting the previous hooks, reading results',
       });
     }
+    for (const command of ['upgrade', 'rollback', 'uninstall']) {
+      const d = pairedDifference(raw, `S4-${command}`, v);
+      if (d === undefined) continue;
+      out.push({
+        id: `S4-${command}`,
+        text: `No hooks: ${command} through the plugin - plain helm <= 0.30 s`,
+        helmVersion: v,
+        value: `${fmt(d.seconds, 3)} s (helm ${fmt(d.helm, 3)} s)`,
+        limit: '<= 0.30 s',
+        pass: d.seconds <= 0.3 && d.failed === 0,
+        how: `S4: median over ${d.rounds} rounds of plugin (N=8) total - plain helm total, same round`,
+      });
+    }
+    for (const [sc, limit, what] of [
+      ['S5', 1.1, 'large chart, few hooks'],
+      ['S6', 1.1, 'short hooks in mixed tiers'],
+    ] as const) {
+      const h = find(rows, sc, v, 'helm');
+      for (const n of [1, 8]) {
+        const p = find(rows, sc, v, 'plugin', n);
+        if (!h || !p || p.totalVsHelm === undefined) continue;
+        out.push({
+          id: `${sc}-n${n}`,
+          text: `${sc} (${what}) at N=${n}: whole command <= ${limit.toFixed(2)} x plain helm`,
+          helmVersion: v,
+          value: `${fmt(p.totalVsHelm, 3)} x (${fmt(h.totalSeconds, 2)} s -> ${fmt(p.totalSeconds, 2)} s)`,
+          limit: `<= ${limit.toFixed(2)}`,
+          pass: p.totalVsHelm <= limit && p.failedRuns === 0,
+          how: 'median over rounds of plugin total / helm total, same round',
+        });
+      }
+    }
     const s3 = find(rows, 'S3', v, 'plugin', 100);
     if (s3) {
       out.push({
@@ -347,11 +413,11 @@ export function targets(rows: readonly Row[], raw: readonly RawRun[]): Target[] 
       });
       out.push({
         id: 'S3-rss',
-        text: 'S3: peak RSS <= 150 MB',
+        text: 'S3: peak RSS <= 90 MB',
         helmVersion: v,
         value: `${fmt(s3.peakRssMB, 1)} MB`,
-        limit: '<= 150 MB',
-        pass: (s3.peakRssMB ?? Infinity) <= 150,
+        limit: '<= 90 MB',
+        pass: (s3.peakRssMB ?? Infinity) <= 90,
         how: "HELM_PARALLEL_HOOKS_STATS maxRssMB (the plugin's node process), worst run",
       });
     }

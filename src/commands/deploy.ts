@@ -1,42 +1,18 @@
 /**
- * install and upgrade (with or without --install), step for step where helm takes them:
- *
- *   name check, CRDs (install) -> render (helm's dry run) -> revision stored pending-install/pending-upgrade
- *   -> pre hooks -> helm --no-hooks (helm stores the revision itself) -> revision set back to pending, with
- *   the hooks that ran and their last runs -> post hooks -> deployed (and the replaced revision superseded)
- *
- * so `helm status` / `helm history` and helm's "another operation is in progress" lock see what plain helm
- * would show. The one window where they differ: between removing the plugin's pending revision and helm
- * storing its own (helm's start-up and render, well under a second), and from helm's final write to the
- * plugin's rewrite when there are post hooks (one request).
+ * install and upgrade: the arguments checked, a chart helm would fetch fetched once, and the chart's text
+ * read for hooks. A chart that cannot have a lifecycle hook is helm's alone: helm runs, exactly as typed, and
+ * nothing else is loaded. Any other goes through the hook flow (deploy-flow.ts).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HelmError, HookFailureError, InterruptedError, UsageError } from '../errors.js';
+import { hookTextOf } from '../chart/hook-sources.js';
+import { CHART_LOCATING_FLAGS, FETCH_ONLY_FLAGS, isFetchedChart } from '../chart/location.js';
+import { UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
-import type { LifecycleEvent } from '../hooks/model.js';
-import type { ReleaseJson } from '../hooks/parse.js';
-import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
-import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
-import {
-  CHART_LOCATING_FLAGS,
-  FETCH_ONLY_FLAGS,
-  installCrds,
-  isFetchedChart,
-  nameInUse,
-  splitCrds,
-} from './install-checks.js';
-import {
-  atomicRequested,
-  canceledDescription,
-  cleanUpCreated,
-  type DeployKind,
-  hookFailedDescription,
-  pendingStatus,
-  undoOnFailure,
-} from './outcome.js';
-import { type CommandOptions, Session } from './session.js';
+import { Helm } from '../helm/client.js';
+import { helmSettingsFromEnv } from '../helm/env.js';
+import type { CommandOptions } from './session.js';
 
 export async function runDeploy(opts: CommandOptions & { command: 'install' | 'upgrade' }): Promise<number> {
   const cmd = opts.command;
@@ -53,108 +29,28 @@ export async function runDeploy(opts: CommandOptions & { command: 'install' | 'u
         : `upgrade needs a release name and a chart; got ${positionals.length} argument(s)`,
     );
   }
-  const session = new Session(opts, args);
-  if (args.readsStdin() && opts.readStdin) session.helm.stdin = await opts.readStdin();
-  if (args.bool('no-hooks')) return session.helm.passthrough([cmd, ...opts.helmArgs]);
+  const helm = new Helm(helmSettingsFromEnv(opts.env), opts.signal);
+  if (args.readsStdin() && opts.readStdin) helm.stdin = await opts.readStdin();
+  if (args.bool('no-hooks')) return helm.passthrough([cmd, ...opts.helmArgs]);
 
+  const dryRun = args.isDryRun();
   let fetchedDir: string | undefined;
   try {
-    session.warmUp();
     const releaseName = generateName || templatedName ? undefined : positionals[0];
     let chart = (releaseName === undefined ? positionals[0] : positionals[1]) as string;
-    // A chart helm would fetch is fetched once; every helm call below uses that very file.
-    if (!session.dryRun && isFetchedChart(chart, args.has('repo'), existsSync)) {
+    // A chart helm would fetch is fetched once; every helm call of the command uses that very file.
+    if (!dryRun && isFetchedChart(chart, args.has('repo'), existsSync)) {
       fetchedDir = mkdtempSync(join(tmpdir(), 'helm-parallel-hooks-chart-'));
-      const file = await session.helm.pull(chart, args.pick(...CHART_LOCATING_FLAGS), fetchedDir);
+      const file = await helm.pull(chart, args.pick(...CHART_LOCATING_FLAGS), fetchedDir);
       args = new HelmArgs(withLocalChart(args, releaseName === undefined ? 0 : 1, file), cmd);
       chart = file;
     }
-    const helmArgs = [...args.args];
-    const namespace = session.releaseNamespace();
-
-    // helm's own rendering, with the user's arguments (-o and --dry-run are the plugin's here), started at
-    // once; beside it, what helm checks and does before it renders an install, which its dry run skips: the
-    // name check and the chart's CRDs. Only a chart with CRDs to install is rendered again after them.
-    // A user's --dry-run=client renders offline, as helm does; every other render asks the cluster.
-    const mode = session.dryRun && /^(client|true)?$/i.test(args.value('dry-run') ?? '') ? 'client' : 'server';
-    const render = () => session.helm.render(cmd, args.without('output', 'dry-run'), mode);
-    let rendering = render();
-    rendering.catch(() => undefined);
-    const mayInstall = !session.dryRun && (cmd === 'install' || args.bool('install')) && !args.bool('skip-crds');
-    const crdText = mayInstall
-      ? session.helm.showCrds([chart, ...args.pick(...CHART_LOCATING_FLAGS)]).catch(() => '')
-      : Promise.resolve('');
-    const historyOf = async (name: string) => (session.dryRun ? [] : (await session.store()).history(name, namespace));
-    // A name helm makes is known only from the render.
-    const history: RevisionInfo[] = await historyOf(releaseName ?? (await rendering).name);
-    const last = history[history.length - 1];
-    const installing = cmd === 'install' || (args.bool('install') && (!last || last.status === 'uninstalled'));
-    if (cmd === 'install' && !session.dryRun && nameInUse(history, args.bool('replace'))) {
-      // helm refuses in its own words before doing anything; no hook may run.
-      return await session.helm.passthrough([cmd, ...helmArgs, '--no-hooks']);
-    }
-    if (installing && (await installChartCrds(session, await crdText)) > 0) {
-      rendering = render();
-    }
-    const rendered = await rendering;
-    const kind: DeployKind = rendered.info?.status === 'pending-install' ? 'install' : 'upgrade';
-    const [pre, post]: [LifecycleEvent, LifecycleEvent] =
-      kind === 'install' ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
-    const prePlan = session.plan(pre, rendered);
-    if (session.dryRun) {
-      session.printPlan([prePlan, session.plan(post, rendered)]);
-      return await session.helm.passthrough([cmd, ...helmArgs]);
-    }
-    const name = rendered.name;
-    const flow = {
-      session,
-      opts,
-      args,
-      kind,
-      name,
-      namespace: rendered.namespace,
-      apply: applyHooks(args, kind, rendered),
-    };
-    if (kind === 'install' && args.bool('replace') && last) rendered.version = last.version + 1;
-
-    // pre hooks, with the new revision stored as pending-install / pending-upgrade meanwhile.
-    const around = {
-      session,
-      name,
-      namespace: flow.namespace,
-      pending: pendingStatus(kind),
-      apply: flow.apply,
-      onFailure: failed(flow),
-    };
-    let ran: RecordJson | undefined;
-    if (prePlan.hooks.length > 0) {
-      if (kind === 'install' && args.bool('create-namespace')) await session.ensureNamespace(rendered.namespace);
-      ran = await runPreHooks(
-        { ...around, phase: 'pre' },
-        prePlan,
-        rendered as unknown as RecordJson,
-        userLabels(args),
-      );
-    }
-
-    // helm's main work, without hooks; with --generate-name or --name-template, the name of the render.
-    const mainArgs =
-      releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : [...helmArgs];
-    const code = await session.helm.passthrough([cmd, ...mainArgs, '--no-hooks']);
-    if (opts.signal.aborted)
-      throw new InterruptedError(`helm ${cmd} was running (helm marked the release failed: context canceled)`);
-    if (code !== 0) {
-      if (ran) await keepHookRuns(around, rendered.version, ran).catch(() => undefined);
-      throw new HelmError(`helm ${cmd} failed (exit code ${code}); ${post} hooks were not run`, {
-        exitCode: code,
-        helmArgs: mainArgs,
-        stderr: '',
-      });
-    }
-    await runPostHooks({ ...around, phase: 'post' }, post, rendered.version, ran, history);
-    return 0;
+    // No lifecycle hook anywhere in the chart's text or values: helm does it all, exactly as typed.
+    const hookText = dryRun ? undefined : hookTextOf(chart, args, helm.stdin);
+    if (hookText?.lifecycle === 'none') return await helm.passthrough([cmd, ...args.args]);
+    const { runDeployFlow } = await import('./deploy-flow.js');
+    return await runDeployFlow({ opts, helm, args, releaseName, chart, hookText });
   } finally {
-    await session.close();
     if (fetchedDir) rmSync(fetchedDir, { recursive: true, force: true });
   }
 }
@@ -166,62 +62,4 @@ function withLocalChart(args: HelmArgs, chartPosition: number, file: string): st
     if (t.type === 'positional') return seen++ === chartPosition ? [file] : t.raw;
     return (FETCH_ONLY_FLAGS as readonly string[]).includes(t.name) ? [] : t.raw;
   });
-}
-
-/** What helm records when a deploy's hooks fail or are interrupted, then --atomic. */
-function failed(flow: Flow): Around['onFailure'] {
-  return async (keeper, error, phase) => {
-    if (error instanceof HookFailureError) {
-      keeper.setStatus('failed', hookFailedDescription(flow.kind, flow.name, phase, error.helmMessage));
-      await keeper.flush();
-      if (flow.kind === 'upgrade' && phase === 'post' && flow.args.bool('cleanup-on-fail')) {
-        await cleanUpCreated(flow.session, flow.name, flow.namespace, keeper.version);
-      }
-      if (atomicRequested(flow.args)) await undoOnFailure(error, { ...flow, version: keeper.version });
-    } else {
-      keeper.setStatus('failed', canceledDescription(flow.kind, flow.name));
-      await keeper.flush().catch(() => undefined);
-    }
-  };
-}
-
-interface Flow {
-  session: Session;
-  opts: CommandOptions;
-  args: HelmArgs;
-  kind: DeployKind;
-  name: string;
-  namespace: string;
-  /** helm 4: whether hooks are server-side applied (install: --server-side; upgrade: the release's method). */
-  apply: boolean;
-}
-
-/** helm 4 applies install hooks per --server-side (default on), upgrade hooks per the release's apply method. */
-function applyHooks(args: HelmArgs, kind: DeployKind, rendered: ReleaseJson): boolean {
-  if (kind === 'install') return !args.has('server-side') || args.bool('server-side');
-  return rendered.apply_method === undefined || rendered.apply_method === 'ssa';
-}
-
-/** Installs the chart's CRDs (`helm show crds` output) as helm does; resolves to how many were created. */
-async function installChartCrds(session: Session, text: string): Promise<number> {
-  const docs = splitCrds(text);
-  if (docs.length === 0) return 0;
-  const created = await installCrds(await session.clusterClient(), docs, session.opts.signal);
-  if (created > 0)
-    session.opts.reporter.note(
-      `installed ${created} CRD(s) from the chart's crds/ folders, as helm does before rendering`,
-    );
-  return created;
-}
-
-/** --labels k=v,k2=v2: helm keeps them on the storage object of the revision. */
-function userLabels(args: HelmArgs): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const value of args.values('labels')) {
-    for (const pair of value.split(',')) {
-      const eq = pair.indexOf('=');
-      if (eq > 0) labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-    }
-  }
-  return labels;
 }

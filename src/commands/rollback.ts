@@ -27,7 +27,6 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
   if (args.bool('no-hooks')) return session.helm.passthrough(['rollback', ...opts.helmArgs]);
 
   try {
-    session.warmUp();
     const namespace = session.releaseNamespace();
     const store = await session.store();
     const history = await store.history(name, namespace);
@@ -45,10 +44,16 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
 
     const targetJson = target.release as unknown as ReleaseJson;
     const prePlan = session.plan('pre-rollback', targetJson);
+    const postPlan = session.plan('post-rollback', targetJson);
     if (session.dryRun) {
-      session.printPlan([prePlan, session.plan('post-rollback', targetJson)]);
+      session.printPlan([prePlan, postPlan]);
       return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
     }
+    // The target revision has no rollback hooks: helm does it all, exactly as typed.
+    if (prePlan.hooks.length === 0 && postPlan.hooks.length === 0) {
+      return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
+    }
+    session.warmUp();
     const version = current.version + 1;
     const around: Around = {
       session,

@@ -67,10 +67,11 @@ export class Session {
   constructor(
     readonly opts: CommandOptions,
     readonly args: HelmArgs,
+    helm?: Helm,
   ) {
     this.dryRun = args.isDryRun();
-    this.settings = helmSettingsFromEnv(opts.env);
-    this.helm = new Helm(this.settings, opts.signal);
+    this.settings = helm?.settings ?? helmSettingsFromEnv(opts.env);
+    this.helm = helm ?? new Helm(this.settings, opts.signal);
     const timeout = args.value('timeout');
     try {
       this.timeoutMs = timeout === undefined ? DEFAULT_TIMEOUT_MS : parseGoDuration(timeout);

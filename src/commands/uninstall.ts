@@ -22,7 +22,6 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
   const namespace = session.releaseNamespace();
 
   try {
-    session.warmUp();
     for (const name of names) {
       const store = await session.store();
       const history = await store.history(name, namespace);
@@ -38,12 +37,15 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
       const release = record.release as unknown as ReleaseJson;
       const prePlan = session.plan('pre-delete', release);
       const postPlan = session.plan('post-delete', release);
-      if (session.dryRun) {
-        session.printPlan([prePlan, postPlan]);
+      // A dry run prints the plan; a release without delete hooks is helm's alone, exactly as helm does it.
+      const plain = prePlan.hooks.length === 0 && postPlan.hooks.length === 0;
+      if (session.dryRun || plain) {
+        if (session.dryRun) session.printPlan([prePlan, postPlan]);
         const code = await session.helm.passthrough(['uninstall', name, ...flags]);
         if (code !== 0) return code;
         continue;
       }
+      session.warmUp();
       if (prePlan.hooks.length > 0) {
         const keeper = await session.keeper(record);
         keeper.setStatus('uninstalling', 'Deletion in progress (or silently failed)');

@@ -105,7 +105,7 @@ for (const major of MAJORS) {
     // The plugin's CLI as helm runs it: helm's settings in the environment, helm's arguments verbatim.
     const child = execa(
       'node',
-      [join(REPO, 'dist/cli.js'), 'install', 'int', CHART, '-f', values, '--hook-parallelism', '4'],
+      [join(REPO, 'dist/cli.cjs'), 'install', 'int', CHART, '-f', values, '--hook-parallelism', '4'],
       {
         env: { ...env, HELM_BIN: bin, HELM_NAMESPACE: ns },
         reject: false,

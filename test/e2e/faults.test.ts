@@ -231,7 +231,7 @@ for (const major of MAJORS) {
       const plugin = execa(
         'node',
         [
-          join(REPO, 'dist/cli.js'),
+          join(REPO, 'dist/cli.cjs'),
           'install',
           'sig',
           CHART,

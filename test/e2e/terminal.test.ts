@@ -31,7 +31,7 @@ for (const major of MAJORS) {
     const exports = Object.entries(vars)
       .map(([k, v]) => `export ${k}=${quote(v)};`)
       .join(' ');
-    const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.js'))} install tty ${quote(CHART)} -f ${quote(values)} --hook-parallelism 4; echo EXIT=$?; sleep 60`;
+    const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.cjs'))} install tty ${quote(CHART)} -f ${quote(values)} --hook-parallelism 4; echo EXIT=$?; sleep 60`;
     tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '30', 'bash', '-c', command);
     try {
       let drawn = '';

@@ -1,7 +1,8 @@
 /** What helm checks before an install renders: the name, the chart's CRDs, where the chart comes from. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isFetchedChart, nameInUse, splitCrds } from '../../src/commands/install-checks.js';
+import { isFetchedChart } from '../../src/chart/location.js';
+import { nameInUse, splitCrds } from '../../src/commands/install-checks.js';
 
 test('a name is in use unless it has no history, or --replace meets an uninstalled or failed last revision', () => {
   assert.is(nameInUse([], false), false);
