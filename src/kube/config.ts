@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { type AgentOptions, Agent as HttpsAgent } from 'node:https';
-import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { Cluster, Context, User } from '@kubernetes/client-node/dist/config_types.js';
 import { PluginError } from '../errors.js';
 import type { HelmSettings } from '../helm/env.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';

@@ -3,7 +3,8 @@
  * resumes from the last resourceVersion; when the server says that version is gone (410), it lists afresh.
  * Waiters are callbacks keyed by object name, evaluated on every change of that object.
  */
-import { type KubernetesObject, Watch } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import { longTimeout } from '../util/timer.js';
 import type { Cluster } from './cluster.js';
 
