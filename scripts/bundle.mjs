@@ -66,6 +66,16 @@ const result = await build({
   logLevel: 'warning',
   plugins: [builtInUrl, loaderNeedsOnly],
 });
+// The launcher compiles the bundle as a plain script (vm.Script, for the code cache), which has no loader
+// for import(): every import must be bundled or a require().
+const built = readFileSync(join(repo, 'dist/cli.cjs'), 'utf8');
+const dynamic = [...new Set(built.match(/\bimport\((["'`])[^"'`]*\1\)/g) ?? [])];
+if (dynamic.length > 0) {
+  console.error(
+    `dist/cli.cjs keeps import() calls the launcher cannot serve: ${dynamic.join(', ')}; import them statically`,
+  );
+  process.exit(1);
+}
 // HPH_BUNDLE_META=FILE keeps esbuild's metafile, to see what the bundle holds (e.g. on esbuild.github.io/analyze).
 if (process.env.HPH_BUNDLE_META) writeFileSync(process.env.HPH_BUNDLE_META, JSON.stringify(result.metafile));
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);

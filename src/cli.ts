@@ -3,6 +3,7 @@
  * The command line: the only place that reads process.argv, picks spinner or plain output, handles signals
  * and sets the exit code. Each command's module is loaded only when it runs.
  */
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ExitCode, exitCodeFor, HookFailureError, PluginError, UsageError } from './errors.js';
 import { COMMAND_ALIASES, ENV_OUTPUT, ENV_PARALLELISM, parseArgv, resolveOutput } from './options.js';
@@ -80,7 +81,6 @@ function printError(error: unknown): void {
 declare const HPH_VERSION: string | undefined;
 async function pluginVersion(): Promise<string> {
   if (typeof HPH_VERSION === 'string') return HPH_VERSION;
-  const { readFileSync } = await import('node:fs');
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 

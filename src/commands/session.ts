@@ -2,6 +2,7 @@
  * One command's shared parts: helm, the cluster client with its shared watches, and helm's release records.
  * The client's modules load while helm works (warmUp); the client itself is made once it is needed.
  */
+import { writeFileSync } from 'node:fs';
 import { InterruptedError, UsageError } from '../errors.js';
 import type { HelmArgs } from '../helm/args.js';
 import { Helm, type HelmVersion } from '../helm/client.js';
@@ -210,7 +211,6 @@ export class Session {
     kube?.hub.close();
     const statsFile = this.opts.env.HELM_PARALLEL_HOOKS_STATS;
     if (statsFile) {
-      const { writeFileSync } = await import('node:fs');
       const stats = kube?.cluster.stats ?? { requests: 0, watchConnections: 0, watchesByKey: {} };
       writeFileSync(statsFile, JSON.stringify({ ...stats, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
     }

@@ -2,6 +2,7 @@
  * Every helm invocation of the plugin lives here: `$HELM_BIN` through execa, argv logged under HELM_DEBUG,
  * failures wrapped in a HelmError that keeps helm's stderr and exit code.
  */
+import { readdirSync } from 'node:fs';
 import { execa } from 'execa';
 import { HelmError, InterruptedError, PluginError } from '../errors.js';
 import type { ReleaseJson } from '../hooks/parse.js';
@@ -95,7 +96,6 @@ export class Helm {
   /** `helm pull CHART <flags> --destination DIR`: the chart archive, fetched once. Resolves to its path. */
   async pull(chart: string, flags: readonly string[], dir: string): Promise<string> {
     await this.capture(['pull', chart, ...flags, '--destination', dir]);
-    const { readdirSync } = await import('node:fs');
     const file = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     if (!file) throw new PluginError(`helm pull ${chart} left no chart archive in ${dir}`);
     return `${dir}/${file}`;
