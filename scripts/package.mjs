@@ -25,7 +25,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { tgz } from './tar.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,8 +67,12 @@ function options() {
 /** The plugin's name and version; package.json and plugin.yaml must agree on the version. */
 function metadata() {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const plugin = parse(readFileSync(join(repo, 'plugin.yaml'), 'utf8'));
-  if (String(plugin.version) !== pkg.version)
+  const yaml = readFileSync(join(repo, 'plugin.yaml'), 'utf8');
+  // plugin.yaml's top-level scalars, read without a YAML library so that the script runs anywhere
+  const field = (key) => yaml.match(new RegExp(`^${key}:\\s*["']?([^"'\\s#]+)`, 'm'))?.[1];
+  const plugin = { name: field('name'), version: field('version') };
+  if (!plugin.name || !plugin.version) fail('plugin.yaml has no top-level name: and version:');
+  if (plugin.version !== pkg.version)
     fail(`package.json says version ${pkg.version}, plugin.yaml says ${plugin.version}: make them equal`);
   return { name: plugin.name, version: pkg.version };
 }
