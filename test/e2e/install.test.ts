@@ -5,7 +5,7 @@
  *   helm 4.1.4  the .tgz signed by `helm plugin package --sign` (throwaway GPG key), verification on; the
  *               unsigned .tgz refused with verification on, installed with --verify=false
  *   helm 4.3.1  the signed .tgz from an oci:// reference (a local registry, scripts/fetch-registry)
- *   helm 3.18.0 the extracted folder;  helm 3.22.0 an http URL (the -helm3.tgz, served as application/gzip)
+ *   helm 3.18.0 and 3.22.0: the extracted folder, and an http URL (the -helm3.tgz, served as application/gzip)
  *   a source checkout, which install.sh builds with npm
  * Install wall times are printed, not asserted.
  */
@@ -157,14 +157,22 @@ const artifacts = (() => {
   });
   const gnupg = join(work, 'gnupg');
   mkdirSync(gnupg, { mode: 0o700 });
-  const gpg = (args: string[]) =>
-    execFileSync('gpg', ['--batch', ...args], { env: { ...process.env, GNUPGHOME: gnupg } });
-  gpg(['--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', KEY, 'rsa2048', 'sign', 'never']);
   const secring = join(work, 'secring.gpg');
   const pubring = join(work, 'pubring.gpg');
-  execFileSync('sh', ['-c', `gpg --batch --export-secret-keys > "${secring}" && gpg --batch --export > "${pubring}"`], {
-    env: { ...process.env, GNUPGHOME: gnupg },
-  });
+  const gpg = (args: string[], out?: string) => {
+    try {
+      const bytes = execFileSync('gpg', ['--batch', ...args], {
+        env: { ...process.env, GNUPGHOME: gnupg },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      if (out) writeFileSync(out, bytes);
+    } catch (e) {
+      throw new Error(`gpg ${args.join(' ')} failed (${(e as Error).message}); is gpg installed? (scripts/setup)`);
+    }
+  };
+  gpg(['--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', KEY, 'rsa2048', 'sign', 'never']);
+  gpg(['--export-secret-keys'], secring); // helm reads legacy keyring files
+  gpg(['--export'], pubring);
   execFileSync('node', ['scripts/package.mjs', '--destination', signed, '--sign', '--key', KEY, '--keyring', secring], {
     cwd: REPO,
     env: { ...process.env, HELM_BIN: fetchHelm('4') },
@@ -223,18 +231,8 @@ test('helm 4.1.4: the unsigned .tgz is refused with verification on, installs wi
   assert.match(help.stdout, /--hook-parallelism/);
 });
 
-test('helm 3.18.0: the extracted folder, then a hooked install', async () => {
-  const extracted = join(work, 'extracted');
-  mkdirSync(extracted);
-  execFileSync('tar', ['-xzf', artifacts.tgz, '-C', extracted]);
-  const home = freshHome('3.18.0');
-  const r = await install(home, 'helm 3.18.0, extracted folder', [join(extracted, 'parallel-hooks')]);
-  assert.is(r.exitCode, 0, r.stderr);
-  assertInstalledFolder(home);
-  await assertHookedInstall(home, 'h3-folder');
-});
-
-test('helm 3.22.0: an http URL (the -helm3.tgz, application/gzip), then a hooked install', async () => {
+/** Serves the -helm3.tgz over http as application/gzip (helm 3 checks the content type with a HEAD). */
+async function serveFlat(): Promise<{ url: string; close: () => void }> {
   const data = readFileSync(artifacts.flat);
   const server = createServer((req, res) => {
     const ok = req.url === `/${basename(artifacts.flat)}`;
@@ -242,17 +240,36 @@ test('helm 3.22.0: an http URL (the -helm3.tgz, application/gzip), then a hooked
     res.end(ok && req.method === 'GET' ? data : undefined);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${basename(artifacts.flat)}`;
-    const home = freshHome('3.22.0');
-    const r = await install(home, 'helm 3.22.0, URL', [url]);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${basename(artifacts.flat)}`;
+  return { url, close: () => server.close() };
+}
+
+const extracted = join(work, 'extracted');
+mkdirSync(extracted);
+execFileSync('tar', ['-xzf', artifacts.tgz, '-C', extracted]);
+
+for (const version of ['3.18.0', '3.22.0']) {
+  test(`helm ${version}: the extracted folder, then a hooked install`, async () => {
+    const home = freshHome(version);
+    const r = await install(home, `helm ${version}, extracted folder`, [join(extracted, 'parallel-hooks')]);
     assert.is(r.exitCode, 0, r.stderr);
     assertInstalledFolder(home);
-    await assertHookedInstall(home, 'h3-url');
-  } finally {
-    server.close();
-  }
-});
+    await assertHookedInstall(home, `h${version.replace(/\./g, '')}-folder`);
+  });
+
+  test(`helm ${version}: an http URL (the -helm3.tgz, application/gzip), then a hooked install`, async () => {
+    const server = await serveFlat();
+    try {
+      const home = freshHome(version);
+      const r = await install(home, `helm ${version}, URL`, [server.url]);
+      assert.is(r.exitCode, 0, r.stderr);
+      assertInstalledFolder(home);
+      await assertHookedInstall(home, `h${version.replace(/\./g, '')}-url`);
+    } finally {
+      server.close();
+    }
+  });
+}
 
 async function freePort(): Promise<number> {
   const s = createNetServer();
