@@ -10,9 +10,12 @@ dir="${HELM_PLUGIN_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
 cd "$dir"
 
 fail() { echo "helm-parallel-hooks install: $*" >&2; exit 1; }
-command -v node >/dev/null 2>&1 || fail "Node.js 20 or later is required, and node is not on PATH. Install Node.js >= 20, then run: helm plugin update parallel-hooks"
+# What to run once Node.js is fixed: a source checkout builds on update; a release needs nothing more, and
+# helm updates only plugins installed from git.
+if [ -d src ]; then again="then run: helm plugin update parallel-hooks"; else again="then helm parallel-hooks works as installed"; fi
+command -v node >/dev/null 2>&1 || fail "Node.js 20 or later is required, and node is not on PATH. Install Node.js >= 20, $again"
 major="$(node -p 'process.versions.node.split(".")[0]')"
-[ "$major" -ge 20 ] || fail "Node.js 20 or later is required; found $(node --version). Upgrade Node.js, then run: helm plugin update parallel-hooks"
+[ "$major" -ge 20 ] || fail "Node.js 20 or later is required; found $(node --version). Upgrade Node.js, $again"
 
 if [ ! -d src ]; then
   [ -f dist/cli.js ] || fail "dist/cli.js is missing from $dir, so this package is incomplete. Reinstall the plugin from a release parallel-hooks-<version>.tgz (or a source checkout, which builds it)"

@@ -12,6 +12,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -216,6 +217,18 @@ test('helm 4.1.4: the signed .tgz with verification on (the default), then a hoo
   assert.match(r.stdout, /Plugin Hash Verified: sha256:/);
   assertInstalledFolder(home);
   await assertHookedInstall(home, 'h4-signed');
+});
+
+test('helm 4.1.4: a .tgz that is not the one its .prov signed is refused', async () => {
+  const dir = mkdtempSync(join(work, 'tampered '));
+  const tgz = join(dir, basename(artifacts.signed));
+  cpSync(artifacts.tgz, tgz); // same name, other bytes
+  cpSync(`${artifacts.signed}.prov`, `${tgz}.prov`);
+  const home = freshHome('4.1.4');
+  const r = await run(home, ['plugin', 'install', tgz, '--keyring', artifacts.pubring]);
+  assert.is.not(r.exitCode, 0);
+  assert.match(r.stderr, /plugin verification failed/);
+  assert.not.ok(existsSync(join(home.plugins, 'parallel-hooks')), 'nothing installed');
 });
 
 test('helm 4.1.4: the unsigned .tgz is refused with verification on, installs with --verify=false', async () => {

@@ -108,10 +108,10 @@ test('a packaged plugin without npm on PATH installs', () => {
   assert.is(r.status, 0, r.stderr);
 });
 
-test('a packaged plugin with node 18 is refused like a checkout', () => {
+test('a packaged plugin with node 18 is refused like a checkout, and says nothing else is needed', () => {
   const r = install(pathWith('18.19.0', true), pluginFolder('packaged'));
   assert.is(r.status, 1);
-  assert.match(r.stderr, /found v18\.19\.0/);
+  assert.match(r.stderr, /found v18\.19\.0\. Upgrade Node\.js, then helm parallel-hooks works as installed/);
 });
 
 test('a packaged plugin without dist/cli.js: says the package is incomplete and what to install', () => {
