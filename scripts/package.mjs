@@ -41,6 +41,11 @@ export const FILES = [
   ['LICENSE', 0o644],
 ];
 
+/** A path given on the command line, relative to where the user ran npm run package (npm moves to the repo). */
+function fromCaller(path) {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
 function fail(message) {
   console.error(`npm run package: ${message}`);
   process.exit(1);
@@ -103,6 +108,7 @@ function signWithHelm(opts, destination) {
   if (!version.startsWith('v4.'))
     fail(`--sign needs helm 4 (\`helm plugin package\`), and ${helm} is ${version}: set HELM_BIN`);
   const stage = mkdtempSync(join(tmpdir(), 'hph-package-'));
+  let failure;
   try {
     const folder = join(stage, 'parallel-hooks');
     for (const [file, mode] of FILES) {
@@ -110,25 +116,17 @@ function signWithHelm(opts, destination) {
       copyFileSync(join(repo, file), join(folder, file));
       chmodSync(join(folder, file), mode);
     }
-    const args = [
-      'plugin',
-      'package',
-      folder,
-      '--sign',
-      '--key',
-      opts.key,
-      '--keyring',
-      opts.keyring,
-      '-d',
-      destination,
-    ];
-    if (opts['passphrase-file']) args.push('--passphrase-file', opts['passphrase-file']);
-    execFileSync(helm, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const args = ['plugin', 'package', folder, '--sign', '--key', opts.key, '--keyring', fromCaller(opts.keyring)];
+    args.push('-d', destination);
+    if (opts['passphrase-file']) args.push('--passphrase-file', fromCaller(opts['passphrase-file']));
+    // stdin stays the terminal: helm asks for the key's passphrase there when no file is given
+    execFileSync(helm, args, { stdio: ['inherit', 'ignore', 'inherit'] });
   } catch (e) {
-    fail(`helm plugin package --sign failed (${e.message.split('\n')[0]}): see helm's message above`);
+    failure = e;
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+  if (failure) fail(`helm plugin package --sign failed (${failure.message.split('\n')[0]}): see helm's message above`);
 }
 
 const opts = options();
@@ -137,7 +135,7 @@ for (const [file] of FILES)
   if (!existsSync(join(repo, file)))
     fail(`${file} is missing${file.startsWith('dist/') ? ': run npm run build first (npm run package does)' : ''}`);
 
-const destination = resolve(opts.destination);
+const destination = fromCaller(opts.destination);
 mkdirSync(destination, { recursive: true });
 const mtime = Number(process.env.SOURCE_DATE_EPOCH) || Math.floor(Date.now() / 1000);
 const main = join(destination, `${name}-${version}.tgz`);
