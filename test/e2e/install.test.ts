@@ -18,6 +18,7 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -346,5 +347,8 @@ test('a source checkout: install.sh installs the build tools with npm and builds
   assert.is(help.exitCode, 0, help.stderr);
   assert.match(help.stdout, /--hook-parallelism/);
 });
+
+// The source checkout alone holds 200+ MB of node_modules.
+test.after(() => rmSync(work, { recursive: true, force: true }));
 
 test.run();
