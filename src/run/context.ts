@@ -40,6 +40,8 @@ export interface RunContext {
   /** Told when a hook starts and ends (the release record keeps each hook's last run). */
   onHookStarted?: (hook: Hook, at: number) => void;
   onHookFinished?: (result: HookResult) => void;
+  /** Read each finished hook's pods (one list request) for a report; off unless a report is written. */
+  collectPods?: boolean;
 }
 
 /** helm 4's wait strategy from --wait (no flag: hookOnly; bare --wait or true: watcher). */
@@ -65,9 +67,13 @@ export function flavourOf(
   };
 }
 
-/** The limit of one hook's wait: helm 3 waits without limit for <= 0; helm 4 uses 30 s for 0, none below. */
-export function hookWaitMs(ctx: Pick<RunContext, 'flavour' | 'timeoutMs'>): number {
-  if (ctx.timeoutMs > 0) return ctx.timeoutMs;
-  if (ctx.flavour.waiter === 'kstatus' && ctx.timeoutMs === 0) return 30_000;
+/**
+ * The limit of one hook's wait: the hook's own helm-parallel-hooks.io/timeout, else --timeout; helm 3 waits
+ * without limit for <= 0; helm 4 uses 30 s for 0, none below.
+ */
+export function hookWaitMs(ctx: Pick<RunContext, 'flavour' | 'timeoutMs'>, hook?: Pick<Hook, 'timeoutMs'>): number {
+  const timeoutMs = hook?.timeoutMs ?? ctx.timeoutMs;
+  if (timeoutMs > 0) return timeoutMs;
+  if (ctx.flavour.waiter === 'kstatus' && timeoutMs === 0) return 30_000;
   return Number.POSITIVE_INFINITY;
 }

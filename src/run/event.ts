@@ -12,6 +12,7 @@ import type { EventPlan, Step } from '../hooks/plan.js';
 import { apiMessage } from '../kube/cluster.js';
 import type { RunContext } from './context.js';
 import { deleteHook, type HookResult, runHook } from './hook.js';
+import { diagnosisLines } from './diagnose.js';
 import { printHookLogs } from './logs.js';
 
 export interface EventSummary {
@@ -139,6 +140,14 @@ async function cleanUpAfterFailure(
   const waitFailures = ordered.filter((r) => !r.ok && r.stage === 'wait');
   for (const r of waitFailures) {
     await printHookLogs(r.hook, 'hook-failed', ctx);
+    if (r.diagnosis) {
+      // The plugin's own explanation; the log tail only where helm's output-log policy printed no logs.
+      const withLogs = !r.hook.outputLogPolicies.includes('hook-failed');
+      ctx.reporter.logBlock(
+        `why ${hookLabel(r.hook)} ${r.timedOut ? 'timed out' : 'failed'}`,
+        diagnosisLines(r.hook, r.diagnosis, withLogs),
+      );
+    }
     if (effectiveDeletePolicies(r.hook).includes('hook-failed')) await tryDelete(r.hook, ctx);
   }
   if (waitFailures.length === 0 || !ctx.flavour.deleteSucceededOnFailure) return undefined;
