@@ -124,7 +124,8 @@ export function podReport(pod: V1Pod): PodReport {
 export function podStateText(p: PodReport): string {
   const parts = [`pod ${p.name} ${p.phase}${p.reason ? ` (${p.reason}${p.message ? `: ${p.message}` : ''})` : ''}`];
   for (const c of p.containers) {
-    if (c.state === 'terminated') parts.push(`container ${c.name} exited ${c.exitCode}${c.reason ? ` (${c.reason})` : ''}`);
+    if (c.state === 'terminated')
+      parts.push(`container ${c.name} exited ${c.exitCode}${c.reason ? ` (${c.reason})` : ''}`);
     else if (c.state === 'waiting' && c.reason) parts.push(`container ${c.name} waiting: ${c.reason}`);
   }
   return parts.join(', ');
@@ -134,7 +135,9 @@ export function podStateText(p: PodReport): string {
 export function jobConditionText(job: KubernetesObject | undefined): string | undefined {
   const status = (job as V1Job | undefined)?.status;
   if (!status) return undefined;
-  const done = (status.conditions ?? []).find((c) => c.status === 'True' && (c.type === 'Failed' || c.type === 'Complete'));
+  const done = (status.conditions ?? []).find(
+    (c) => c.status === 'True' && (c.type === 'Failed' || c.type === 'Complete'),
+  );
   if (done) return `${done.type}${done.reason ? ` (${done.reason})` : ''}${done.message ? `: ${done.message}` : ''}`;
   const active = status.active ?? 0;
   const failed = status.failed ?? 0;

@@ -22,7 +22,9 @@ export function planLines(plans: readonly EventPlan[]): string[] {
       lines.push(`  tier ${t + 1} (weight ${tier.weight})`);
       for (const step of tier.steps) {
         if (step.type === 'serial')
-          lines.push(`    run   ${hookLabel(step.hook)}${step.hook.serial ? '  [serial]' : ''}${timeoutNote(step.hook)}`);
+          lines.push(
+            `    run   ${hookLabel(step.hook)}${step.hook.serial ? '  [serial]' : ''}${timeoutNote(step.hook)}`,
+          );
         else {
           const verb = step.type === 'create' ? 'create' : 'parallel';
           for (const h of step.hooks) lines.push(`    ${verb.padEnd(5)} ${hookLabel(h)}${timeoutNote(h)}`);

@@ -5,13 +5,7 @@
  */
 import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { type Hook, hookLabel } from '../hooks/model.js';
-import {
-  type EventReport,
-  jobConditionText,
-  type PodReport,
-  podReport,
-  podStateText,
-} from '../kube/status.js';
+import { type EventReport, jobConditionText, type PodReport, podReport, podStateText } from '../kube/status.js';
 import type { RunContext } from './context.js';
 
 export interface LogTail {
@@ -49,13 +43,13 @@ export async function diagnose(
   ctx: Pick<RunContext, 'cluster'>,
 ): Promise<HookDiagnosis> {
   const condition = hook.kind === 'Job' ? jobConditionText(lastSeen) : undefined;
-  const pods = (await podsOf(hook, ctx).catch(() => [] as V1Pod[])).slice(-LIMITS.pods);
+  const pods = (await safely(() => podsOf(hook, ctx), [] as V1Pod[])).slice(-LIMITS.pods);
   const subjects = [
     { kind: hook.kind, name: hook.name },
     ...pods.map((p) => ({ kind: 'Pod', name: p.metadata?.name ?? '' })),
   ];
   const eventLists = await Promise.all(
-    subjects.map((s) => ctx.cluster.listEvents(hook.namespace, s.kind, s.name).catch(() => [] as CoreV1Event[])),
+    subjects.map((s) => safely(() => ctx.cluster.listEvents(hook.namespace, s.kind, s.name), [] as CoreV1Event[])),
   );
   const events = eventLists
     .flat()
@@ -83,6 +77,15 @@ export async function diagnose(
   return { ...(condition ? { condition } : {}), pods: pods.map(podReport), events, logs };
 }
 
+/** Diagnosis is best effort: what cannot be read is left out, never turned into another failure. */
+async function safely<T>(read: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read();
+  } catch {
+    return fallback;
+  }
+}
+
 function eventReport(e: CoreV1Event): EventReport {
   const last = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
   return {
@@ -97,11 +100,11 @@ function eventReport(e: CoreV1Event): EventReport {
 
 /** The last lines of a log, each cut to a readable length. */
 export function tailLines(text: string): string[] {
+  if (text.trim() === '') return [];
   const lines = text.replace(/\n$/, '').split('\n');
   return lines
     .slice(-LIMITS.logLines)
-    .map((l) => (l.length > LIMITS.lineChars ? `${l.slice(0, LIMITS.lineChars)}…` : l))
-    .filter((l, i, all) => !(all.length === 1 && l === ''));
+    .map((l) => (l.length > LIMITS.lineChars ? `${l.slice(0, LIMITS.lineChars)}…` : l));
 }
 
 /** What a hook still waits for, in one line: its pods' states (e.g. "pod x Pending (Unschedulable: ...)"). */
@@ -118,7 +121,9 @@ export function diagnosisLines(hook: Hook, d: HookDiagnosis, withLogs: boolean):
   if (d.pods.length === 0) lines.push('  no pods');
   if (d.events.length > 0) lines.push(`  last events (${hookLabel(hook)} and its pods):`);
   for (const e of d.events)
-    lines.push(`    ${e.lastSeen ?? ''} ${e.object} ${e.type} ${e.reason}: ${e.message}${e.count > 1 ? ` (x${e.count})` : ''}`);
+    lines.push(
+      `    ${e.lastSeen ?? ''} ${e.object} ${e.type} ${e.reason}: ${e.message}${e.count > 1 ? ` (x${e.count})` : ''}`,
+    );
   if (withLogs) {
     for (const l of d.logs) {
       lines.push(`  log tail of pod ${l.pod}, container ${l.container}${l.error ? `: unavailable (${l.error})` : ':'}`);

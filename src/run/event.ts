@@ -11,8 +11,8 @@ import { effectiveDeletePolicies, type Hook, hookLabel } from '../hooks/model.js
 import type { EventPlan, Step } from '../hooks/plan.js';
 import { apiMessage } from '../kube/cluster.js';
 import type { RunContext } from './context.js';
-import { deleteHook, type HookResult, runHook } from './hook.js';
 import { diagnosisLines } from './diagnose.js';
+import { deleteHook, type HookResult, runHook } from './hook.js';
 import { printHookLogs } from './logs.js';
 
 export interface EventSummary {

@@ -184,54 +184,63 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
   const read = hook.kind === 'Job' ? jobOutcome : podOutcome;
   const limitMs = hookWaitMs(ctx, hook);
   const limitText =
-    hook.timeoutMs === undefined ? `--timeout ${formatDuration(limitMs)}` : `its ${TIMEOUT_ANNOTATION} ${formatDuration(limitMs)}`;
+    hook.timeoutMs === undefined
+      ? `--timeout ${formatDuration(limitMs)}`
+      : `its ${TIMEOUT_ANNOTATION} ${formatDuration(limitMs)}`;
   let lastSeen: KubernetesObject | undefined;
   let wasDeleted = false;
-  const outcome = await ctx.hub.until(
-    hook.namespace,
-    hook.kind as 'Job' | 'Pod',
-    hook.name,
-    (obj: KubernetesObject | undefined, deleted: boolean) => {
-      if (!obj) return undefined;
-      if (uid && obj.metadata?.uid !== uid) return undefined;
-      if (deleted) {
-        wasDeleted = true;
-        // helm 3 (and helm 4's legacy waiter): deleted while watched counts as done; kstatus keeps waiting.
-        return ctx.flavour.waiter === 'watch' ? { ok: true as const } : undefined;
-      }
-      lastSeen = obj;
-      return read(obj);
-    },
-    {
-      timeoutMs: limitMs,
-      signal: ctx.signal,
-      onTimeout: () => {
-        const failure: WaitFailure = wasDeleted
-          ? { type: 'timeout', status: 'NotFound', message: 'Resource not found' }
-          : {
-              type: 'timeout',
-              status: 'InProgress',
-              message: hook.kind === 'Job' ? 'Job in progress' : 'Pod in progress',
-            };
-        const why = wasDeleted ? `${hook.kind} was deleted while waited for` : `${hook.kind} not done`;
-        return new HookFailed(
-          'wait',
-          waitFailureText(ctx.flavour, hook, failure),
-          `timed out waiting for the condition (${why} after ${limitText})`,
-          { timedOut: true },
-        );
+  const outcome = await ctx.hub
+    .until(
+      hook.namespace,
+      hook.kind as 'Job' | 'Pod',
+      hook.name,
+      (obj: KubernetesObject | undefined, deleted: boolean) => {
+        if (!obj) return undefined;
+        if (uid && obj.metadata?.uid !== uid) return undefined;
+        if (deleted) {
+          wasDeleted = true;
+          // helm 3 (and helm 4's legacy waiter): deleted while watched counts as done; kstatus keeps waiting.
+          return ctx.flavour.waiter === 'watch' ? { ok: true as const } : undefined;
+        }
+        lastSeen = obj;
+        return read(obj);
       },
-      onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name}`),
-    },
-  ).catch(async (error: unknown) => {
-    // A timeout names what the hook was still waiting for.
-    if (!(error instanceof HookFailed) || !error.extra.timedOut || wasDeleted) throw error;
-    const diagnosis = await diagnose(hook, lastSeen, ctx);
-    throw new HookFailed('wait', error.helmError, `${error.reason}; still waiting for: ${waitingFor(hook, diagnosis)}`, {
-      timedOut: true,
-      diagnosis,
+      {
+        timeoutMs: limitMs,
+        signal: ctx.signal,
+        onTimeout: () => {
+          const failure: WaitFailure = wasDeleted
+            ? { type: 'timeout', status: 'NotFound', message: 'Resource not found' }
+            : {
+                type: 'timeout',
+                status: 'InProgress',
+                message: hook.kind === 'Job' ? 'Job in progress' : 'Pod in progress',
+              };
+          const why = wasDeleted ? `${hook.kind} was deleted while waited for` : `${hook.kind} not done`;
+          return new HookFailed(
+            'wait',
+            waitFailureText(ctx.flavour, hook, failure),
+            `timed out waiting for the condition (${why} after ${limitText})`,
+            { timedOut: true },
+          );
+        },
+        onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name}`),
+      },
+    )
+    .catch(async (error: unknown) => {
+      // A timeout names what the hook was still waiting for.
+      if (!(error instanceof HookFailed) || !error.extra.timedOut || wasDeleted) throw error;
+      const diagnosis = await diagnose(hook, lastSeen, ctx);
+      throw new HookFailed(
+        'wait',
+        error.helmError,
+        `${error.reason}; still waiting for: ${waitingFor(hook, diagnosis)}`,
+        {
+          timedOut: true,
+          diagnosis,
+        },
+      );
     });
-  });
   if (outcome.ok) return;
   const job = lastSeen as { status?: { failed?: number }; spec?: { completions?: number } } | undefined;
   const failure: WaitFailure =
@@ -244,9 +253,14 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
         }
       : { type: 'pod-failed' };
   const diagnosis = await diagnose(hook, lastSeen, ctx);
-  throw new HookFailed('wait', waitFailureText(ctx.flavour, hook, failure), await explainFailure(hook, outcome.reason, ctx), {
-    diagnosis,
-  });
+  throw new HookFailed(
+    'wait',
+    waitFailureText(ctx.flavour, hook, failure),
+    await explainFailure(hook, outcome.reason, ctx),
+    {
+      diagnosis,
+    },
+  );
 }
 
 /** Adds what the pods say (exit code, reason) to a failed Job's condition message. */
