@@ -143,3 +143,54 @@ export function jobConditionText(job: KubernetesObject | undefined): string | un
   const failed = status.failed ?? 0;
   return `${active} active, ${status.succeeded ?? 0} succeeded, ${failed} failed`;
 }
+
+/**
+ * What a running hook is waiting for, in a few words, from the watch caches: its pod Pending with the
+ * scheduler's or kubelet's reason (Unschedulable, ImagePullBackOff, CreateContainerConfigError, ...),
+ * running, retrying (a Job's failed pods within its backoffLimit), completing. undefined: nothing known yet.
+ */
+export function waitingReason(
+  kind: string,
+  obj: KubernetesObject | undefined,
+  pods: readonly KubernetesObject[],
+): string | undefined {
+  if (!obj) return undefined;
+  if (kind === 'Job') {
+    const job = obj as V1Job;
+    const st = job.status ?? {};
+    const conditions = st.conditions ?? [];
+    if (conditions.some((c) => c.status === 'True' && (c.type === 'SuccessCriteriaMet' || c.type === 'FailureTarget')))
+      return 'completing';
+    const active = (pods as V1Pod[]).filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed');
+    const newest = active.sort((a, b) =>
+      String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')),
+    )[active.length - 1];
+    const podText = newest ? podWaitingText(newest) : undefined;
+    const failed = st.failed ?? 0;
+    if (failed > 0 && (st.active ?? 0) + active.length > 0) {
+      const limit = job.spec?.backoffLimit ?? 6;
+      return `retrying (${failed} of ${limit + 1} tries failed)${podText ? `, ${podText}` : ''}`;
+    }
+    if (podText) return podText;
+    if ((st.active ?? 0) > 0) return (st.ready ?? 0) > 0 ? 'running' : 'pod starting';
+    if ((st.succeeded ?? 0) > 0) return 'completing';
+    return 'no pod yet';
+  }
+  return podWaitingText(obj as V1Pod);
+}
+
+/** "Pending: Unschedulable", "Pending: ImagePullBackOff", "running", "completing" for one pod. */
+function podWaitingText(pod: V1Pod): string {
+  const st = pod.status;
+  const phase = st?.phase ?? 'Pending';
+  if (phase === 'Succeeded') return 'completing';
+  if (phase === 'Failed') return `failed${st?.reason ? `: ${st.reason}` : ''}`;
+  const waiting = (st?.containerStatuses ?? []).map((c) => c.state?.waiting?.reason).find((r) => r !== undefined);
+  if (phase === 'Pending') {
+    const unscheduled = st?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    const reason = unscheduled?.reason ?? waiting;
+    return reason ? `Pending: ${reason}` : 'Pending';
+  }
+  if (waiting) return `waiting: ${waiting}`;
+  return 'running';
+}

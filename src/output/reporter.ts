@@ -8,6 +8,8 @@ export interface Reporter {
   eventStarted(plan: EventPlan): void;
   hookStarted(hook: Hook): void;
   hookFinished(result: HookResult): void;
+  /** What a hook waited for changed (pod Pending: Unschedulable, running, retrying, completing). */
+  hookWaiting?(hook: Hook, reason: string): void;
   /** A block of lines printed whole, never interleaved with another hook's. */
   logBlock(title: string, lines: readonly string[]): void;
   eventFinished(summary: EventSummary): void;

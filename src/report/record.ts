@@ -39,6 +39,9 @@ export class Recorder implements Reporter {
     this.current()?.results.set(result.hook, result);
     this.inner.hookFinished(result);
   }
+  hookWaiting(hook: Hook, reason: string): void {
+    this.inner.hookWaiting?.(hook, reason);
+  }
   logBlock(title: string, lines: readonly string[]): void {
     this.inner.logBlock(title, lines);
   }

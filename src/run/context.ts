@@ -4,6 +4,7 @@ import type { Cluster } from '../kube/cluster.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import type { Reporter } from '../output/reporter.js';
 import type { HookResult } from './hook.js';
+import type { WaitingReasons } from './waiting.js';
 
 /**
  * How the running helm release runs a hook, where helm versions differ. Chosen from `helm version` and the
@@ -40,6 +41,8 @@ export interface RunContext {
   /** Told when a hook starts and ends (the release record keeps each hook's last run). */
   onHookStarted?: (hook: Hook, at: number) => void;
   onHookFinished?: (result: HookResult) => void;
+  /** Live waiting reasons of the hooks being waited for (set by the scheduler for one event). */
+  waiting?: WaitingReasons;
   /** Read each finished hook's pods (one list request) for a report; off unless a report is written. */
   collectPods?: boolean;
 }

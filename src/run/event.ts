@@ -14,6 +14,7 @@ import type { RunContext } from './context.js';
 import { diagnosisLines } from './diagnose.js';
 import { deleteHook, type HookResult, runHook } from './hook.js';
 import { printHookLogs } from './logs.js';
+import { WaitingReasons } from './waiting.js';
 
 export interface EventSummary {
   event: string;
@@ -27,7 +28,16 @@ export interface EventSummary {
   notStarted: number;
 }
 
-export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventSummary> {
+export async function runEvent(plan: EventPlan, eventCtx: RunContext): Promise<EventSummary> {
+  const waiting = new WaitingReasons(eventCtx.hub, eventCtx.reporter);
+  try {
+    return await runPlan(plan, { ...eventCtx, waiting });
+  } finally {
+    waiting.stop();
+  }
+}
+
+async function runPlan(plan: EventPlan, ctx: RunContext): Promise<EventSummary> {
   const started = Date.now();
   const results: HookResult[] = [];
   const begun: Hook[] = [];

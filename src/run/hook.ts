@@ -189,6 +189,7 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
       : `its ${TIMEOUT_ANNOTATION} ${formatDuration(limitMs)}`;
   let lastSeen: KubernetesObject | undefined;
   let wasDeleted = false;
+  ctx.waiting?.track(hook);
   const outcome = await ctx.hub
     .until(
       hook.namespace,
@@ -240,7 +241,8 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
           diagnosis,
         },
       );
-    });
+    })
+    .finally(() => ctx.waiting?.untrack(hook));
   if (outcome.ok) return;
   const job = lastSeen as { status?: { failed?: number }; spec?: { completions?: number } } | undefined;
   const failure: WaitFailure =
