@@ -9,11 +9,23 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { HookReport } from '../../src/report/model.js';
 import { ganttBars, junitCases, schemaErrors } from '../unit/report-check.js';
-import { CHART, dropNamespace, helm, MAJORS, namespace, objectsIn, valuesFile } from './harness.js';
+import {
+  CHART,
+  dropNamespace,
+  helm,
+  helmSetup,
+  kube,
+  MAJORS,
+  namespace,
+  objectsIn,
+  REPO,
+  valuesFile,
+} from './harness.js';
 
 const out = () => mkdtempSync(join(tmpdir(), 'hph report '));
 
@@ -164,6 +176,11 @@ for (const major of MAJORS) {
         assert.match(r.stderr, /done {2}Job\/slow \([^)]+\) in [\d.]+s/, 'the slower hook under --timeout succeeds');
         assert.match(r.stderr, /Error: .*\n {2}- Job\/stuck \([^)]+\): timed out .*Unschedulable/);
         assert.match(r.stderr, /FailedScheduling/, 'the scheduler event');
+        // live waiting reason, printed when it changes, not on every look
+        const waits = r.stderr
+          .split('\n')
+          .filter((l) => /wait {2}Job\/stuck \([^)]+\): Pending: Unschedulable$/.test(l));
+        assert.is(waits.length, 1, r.stderr);
         const xml = readFileSync(file, 'utf8');
         const { suites, cases } = junitCases(xml);
         assert.equal(suites, ['pre-install']);
@@ -179,6 +196,59 @@ for (const major of MAJORS) {
       }
     },
   );
+
+  s('SIGINT while a hook runs: the report is still written, the running hook interrupted (exit 130)', async () => {
+    const ns = await namespace(`rint${major}`);
+    const file = join(out(), 'hooks.json');
+    const values = valuesFile({
+      configmap: { enabled: false },
+      hooks: [
+        { name: 'quick', kind: 'Job', events: 'pre-install', weight: '0' },
+        { name: 'forever', kind: 'Job', events: 'pre-install', weight: '1', runFor: 'forever' },
+        { name: 'never', kind: 'Job', events: 'pre-install', weight: '2' },
+      ],
+    });
+    const { bin, env } = await helmSetup(major);
+    // The plugin's CLI as helm runs it, so the signal reaches the plugin itself.
+    const plugin = execa(
+      'node',
+      [
+        join(REPO, 'dist/cli.js'),
+        'install',
+        'rint',
+        CHART,
+        '-f',
+        values,
+        '--hook-parallelism',
+        '4',
+        '--hook-report',
+        file,
+      ],
+      { env: { ...env, HELM_BIN: bin, HELM_NAMESPACE: ns }, reject: false, stdin: 'ignore' },
+    );
+    try {
+      for (let i = 0; i < 300; i++) {
+        const jobs = await kube().batch.listNamespacedJob({ namespace: ns });
+        if (jobs.items.some((j) => j.metadata?.name === 'forever')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      plugin.kill('SIGINT');
+      const p = await plugin;
+      assert.is(p.exitCode, 130, String(p.stderr));
+      const report = JSON.parse(readFileSync(file, 'utf8')) as HookReport;
+      assert.is(schemaErrors(report), '');
+      assert.is(report.outcome, 'interrupted');
+      assert.is(report.exitCode, 130);
+      const by = Object.fromEntries(report.events[0]?.hooks.map((h) => [h.name, h]) ?? []);
+      assert.is(by.quick?.outcome, 'succeeded');
+      assert.is(by.forever?.outcome, 'interrupted');
+      assert.ok(by.forever?.endedAt !== null);
+      assert.is(by.never?.outcome, 'not-started');
+    } finally {
+      plugin.kill('SIGKILL');
+      await dropNamespace(ns);
+    }
+  });
 
   s('an invalid hook timeout is a usage error before anything runs (exit 2)', async () => {
     const ns = await namespace(`rbad${major}`);
