@@ -6,14 +6,28 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ExitCode, exitCodeFor, HookFailureError, PluginError, UsageError } from './errors.js';
-import { COMMAND_ALIASES, ENV_OUTPUT, ENV_PARALLELISM, parseArgv, resolveOutput } from './options.js';
+import { HelmArgs, type HelmCommand } from './helm/args.js';
+import {
+  COMMAND_ALIASES,
+  ENV_OUTPUT,
+  ENV_PARALLELISM,
+  ENV_REPORT,
+  ENV_REPORT_FORMAT,
+  type ParsedArgv,
+  parseArgv,
+  resolveOutput,
+} from './options.js';
 import type { Reporter } from './output/reporter.js';
+import type { Recorder } from './report/record.js';
 
 const EPILOGUE = [
   'Every other flag and argument is passed to helm verbatim (helm install/upgrade/rollback/uninstall --help lists them).',
   "Hooks of equal weight run up to --hook-parallelism at a time; tiers of different weights run in helm's order.",
   'Chart authors: annotate a hook helm-parallel-hooks.io/serial: "true" to keep it alone; Chart.yaml annotation',
   "helm-parallel-hooks.io/max-parallelism caps the chart's parallelism.",
+  '',
+  'Chart authors: helm-parallel-hooks.io/timeout: "20m" on a hook gives it its own wait limit (Go duration).',
+  'With GITHUB_STEP_SUMMARY set, a Markdown summary (tables, Mermaid gantt charts) is appended to it.',
   '',
   'Exit codes: 0 ok, 1 error, 2 usage error (nothing applied), 3 hook failure, 130 interrupted; when helm itself',
   'fails, its own exit code.',
@@ -30,6 +44,15 @@ function helpParser() {
       type: 'string' as const,
       describe: `Progress output: auto (spinner on a terminal, plain lines otherwise), plain, spinner [env ${ENV_OUTPUT}]`,
       default: 'auto',
+    },
+    'hook-report': {
+      type: 'string' as const,
+      describe: `Write a report of every hook run (plan, times, outcomes, pods, exit codes, events, log tails) to this file, on success, failure or interruption [env ${ENV_REPORT}]`,
+    },
+    'hook-report-format': {
+      type: 'string' as const,
+      describe: `Report format: json, or junit (JUnit XML, one testcase per hook) [env ${ENV_REPORT_FORMAT}]`,
+      default: 'json',
     },
   };
   const passthrough = (y: ReturnType<typeof yargs>) => y.options(options).epilogue(EPILOGUE);
@@ -94,7 +117,51 @@ function readStdin(): Promise<Buffer> {
   });
 }
 
+/** What the report needs from a run: its recorder, once the command is known. */
+interface ReportRun {
+  recorder?: Recorder;
+  parsed?: ParsedArgv;
+  command?: HelmCommand;
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const startedAt = Date.now();
+  const run: ReportRun = {};
+  const code = await runCommand(argv, env, run);
+  if (run.recorder && run.parsed && run.command)
+    await report(run.recorder, run.parsed, run.command, env, startedAt, code);
+  return code;
+}
+
+/** The report file and step summary, written once the exit code is known: on success, failure or interruption. */
+async function report(
+  recorder: Recorder,
+  parsed: ParsedArgv,
+  command: HelmCommand,
+  env: NodeJS.ProcessEnv,
+  startedAt: number,
+  exitCode: number,
+): Promise<void> {
+  const { writeReports } = await import('./report/write.js');
+  const args = new HelmArgs(parsed.helmArgs, command);
+  const named = !(args.bool('generate-name') || args.value('name-template') !== undefined);
+  const { written, errors } = writeReports(
+    recorder,
+    {
+      version: await pluginVersion(),
+      command,
+      release: named ? args.positionals()[0] : undefined,
+      namespace: args.value('namespace') || env.HELM_NAMESPACE || 'default',
+      parallelism: parsed.parallelism,
+      startedAt,
+      exitCode,
+    },
+    { file: parsed.report, format: parsed.reportFormat, stepSummaryFile: env.GITHUB_STEP_SUMMARY || undefined },
+  );
+  for (const line of [...written, ...errors]) process.stderr.write(`[parallel-hooks] ${line}\n`);
+}
+
+async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, run: ReportRun): Promise<number> {
   const abort = new AbortController();
   let reporter: Reporter | undefined;
   let interrupts = 0;
@@ -141,6 +208,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         stderr: Boolean(process.stderr.isTTY),
       }),
     );
+    if (parsed.report !== undefined || env.GITHUB_STEP_SUMMARY) {
+      const { Recorder } = await import('./report/record.js');
+      run.recorder = new Recorder(reporter);
+      run.parsed = parsed;
+      run.command = command;
+      reporter = run.recorder;
+    }
     const opts = {
       helmArgs: parsed.helmArgs,
       parallelism: parsed.parallelism,

@@ -17,6 +17,8 @@ export const COMMAND_ALIASES: Record<string, 'install' | 'upgrade' | 'rollback' 
 
 export const ENV_PARALLELISM = 'HELM_PARALLEL_HOOKS_PARALLELISM';
 export const ENV_OUTPUT = 'HELM_PARALLEL_HOOKS_OUTPUT';
+export const ENV_REPORT = 'HELM_PARALLEL_HOOKS_REPORT';
+export const ENV_REPORT_FORMAT = 'HELM_PARALLEL_HOOKS_REPORT_FORMAT';
 /** Large enough for any tier; keeps p-map's concurrency a safe integer. */
 export const MAX_PARALLELISM = 1_000_000;
 
@@ -27,6 +29,9 @@ export interface ParsedArgv {
   version: boolean;
   parallelism: number;
   output: OutputMode | 'auto';
+  /** --hook-report FILE: where the hook report goes (undefined: no report file). */
+  report: string | undefined;
+  reportFormat: 'json' | 'junit';
   helmArgs: string[];
 }
 
@@ -55,6 +60,8 @@ export function parseArgv(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     })
     .option('hook-parallelism', { type: 'string' })
     .option('hook-output', { type: 'string' })
+    .option('hook-report', { type: 'string' })
+    .option('hook-report-format', { type: 'string' })
     .help(false)
     .version(false)
     .exitProcess(false)
@@ -97,6 +104,8 @@ export function parseArgv(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     version,
     parallelism: parseParallelism(parallelism ?? env[ENV_PARALLELISM], parallelism !== undefined),
     output: parseOutput(own('hook-output') ?? env[ENV_OUTPUT]),
+    report: parseReport(own('hook-report'), env[ENV_REPORT]),
+    reportFormat: parseReportFormat(own('hook-report-format'), env[ENV_REPORT_FORMAT]),
     helmArgs,
   };
 }
@@ -118,6 +127,24 @@ function parseOutput(raw: string | undefined): OutputMode | 'auto' {
   if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
   if (raw === 'plain' || raw === 'spinner') return raw;
   throw new UsageError(`--hook-output must be auto, plain or spinner; got "${raw}"`);
+}
+
+/** A report file from the flag, else the environment; an empty flag value is a usage error. */
+function parseReport(flag: string | undefined, fromEnv: string | undefined): string | undefined {
+  if (flag !== undefined) {
+    if (flag.trim() === '') throw new UsageError('--hook-report needs a file name (e.g. --hook-report hooks.json)');
+    return flag;
+  }
+  return fromEnv === undefined || fromEnv.trim() === '' ? undefined : fromEnv;
+}
+
+function parseReportFormat(flag: string | undefined, fromEnv: string | undefined): 'json' | 'junit' {
+  const raw = flag ?? fromEnv;
+  if (raw === undefined || raw === '') return 'json';
+  const v = raw.trim().toLowerCase();
+  if (v === 'json' || v === 'junit') return v;
+  const where = flag !== undefined ? '--hook-report-format' : ENV_REPORT_FORMAT;
+  throw new UsageError(`${where} must be json or junit; got "${raw}"`);
 }
 
 /** auto: a spinner only for a terminal that wants one; plain lines for CI, pipes, NO_COLOR and TERM=dumb. */

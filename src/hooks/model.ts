@@ -17,6 +17,8 @@ export type OutputLogPolicy = 'hook-succeeded' | 'hook-failed';
 
 /** Annotation a chart author puts on a hook to keep it out of parallel runs. */
 export const SERIAL_ANNOTATION = 'helm-parallel-hooks.io/serial';
+/** Annotation a chart author puts on a hook to give it its own wait limit (Go duration, as helm's --timeout). */
+export const TIMEOUT_ANNOTATION = 'helm-parallel-hooks.io/timeout';
 /** Chart.yaml annotation that caps the parallelism of the chart's hooks. */
 export const CHART_CAP_ANNOTATION = 'helm-parallel-hooks.io/max-parallelism';
 
@@ -46,6 +48,8 @@ export interface Hook {
   clusterScoped?: boolean;
   /** The chart author asked for this hook to run alone. */
   serial: boolean;
+  /** The chart author's own wait limit for this hook in ms (helm-parallel-hooks.io/timeout), else --timeout. */
+  timeoutMs?: number;
   /** Position in helm's render order (kind install order, then file order). */
   renderIndex: number;
   /** The parsed object, for creating it. Never printed: hooks can be Secrets. */

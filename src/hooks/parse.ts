@@ -3,9 +3,10 @@
  * done the chart-level parsing (events, weight, policies, unknown-event documents dropped); this reads its
  * result and the manifest's own metadata (apiVersion, namespace, the plugin's annotation).
  */
-import { PluginError } from '../errors.js';
+import { PluginError, UsageError } from '../errors.js';
+import { parseGoDuration } from '../util/duration.js';
 import { toBigInt } from '../util/exact-json.js';
-import { type Hook, type HookObject, SERIAL_ANNOTATION } from './model.js';
+import { type Hook, type HookObject, SERIAL_ANNOTATION, TIMEOUT_ANNOTATION } from './model.js';
 import { parseYaml11Documents } from './yaml11.js';
 
 /** The part of helm's release JSON this plugin reads. */
@@ -38,6 +39,7 @@ export function hooksFromRelease(release: ReleaseJson): Hook[] {
   return (release.hooks ?? []).map((h, renderIndex) => {
     const object = parseHookManifest(h.manifest, h.path);
     const annotations = object.metadata.annotations ?? {};
+    const timeoutMs = hookTimeout(annotations[TIMEOUT_ANNOTATION], h.kind, h.name, h.path);
     return {
       name: h.name,
       kind: h.kind,
@@ -53,10 +55,29 @@ export function hooksFromRelease(release: ReleaseJson): Hook[] {
           .trim()
           .toLowerCase(),
       ),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
       renderIndex,
       object,
     };
   });
+}
+
+/**
+ * helm-parallel-hooks.io/timeout: a Go duration like helm's --timeout ("90s", "20m", "1h30m"). Absent or
+ * empty: --timeout applies. Anything else is a usage error, raised while planning, before anything runs.
+ */
+export function hookTimeout(raw: unknown, kind: string, name: string, path: string): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const text = String(raw).trim();
+  if (text === '') return undefined;
+  try {
+    return parseGoDuration(text);
+  } catch (error) {
+    throw new UsageError(
+      `${kind}/${name} (${path}): annotation ${TIMEOUT_ANNOTATION}: ${(error as Error).message}; nothing was run`,
+      `Fix the annotation in the chart (e.g. ${TIMEOUT_ANNOTATION}: "20m"), or remove it to use --timeout.`,
+    );
+  }
 }
 
 /** One hook document, decoded as helm's Kubernetes client decodes it (YAML 1.1, see yaml11.ts). */

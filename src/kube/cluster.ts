@@ -3,7 +3,7 @@
  * read, lists, logs, helm's release records), so requests are counted, transient failures retried, and
  * errors turned into messages a person can act on.
  */
-import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
 import type { HookObject } from '../hooks/model.js';
 import { ApiError, KubeApi, RateLimit } from './api.js';
@@ -207,16 +207,36 @@ export class Cluster {
     }
   }
 
-  async podLog(namespace: string, pod: string, container: string): Promise<string> {
+  /** A container's log; `tail` bounds it to its last lines and bytes (for failure reports). */
+  async podLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    tail?: { lines: number; bytes: number },
+  ): Promise<string> {
     try {
       return await this.send<string>({
         method: 'GET',
         path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
-        query: { container },
+        query: tail ? { container, tailLines: String(tail.lines), limitBytes: String(tail.bytes) } : { container },
         text: true,
       });
     } catch (cause) {
       throw this.explain(cause, `read logs of pod ${pod} container ${container}`);
+    }
+  }
+
+  /** Events about one object (core/v1 Events, by involvedObject.name and kind). */
+  async listEvents(namespace: string, kind: string, name: string): Promise<CoreV1Event[]> {
+    try {
+      const res = await this.send<{ items: CoreV1Event[] }>({
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+        query: { fieldSelector: `involvedObject.name=${name},involvedObject.kind=${kind}` },
+      });
+      return res.items;
+    } catch (cause) {
+      throw this.explain(cause, `list events of ${kind}/${name} in ${namespace}`);
     }
   }
 

@@ -52,3 +52,145 @@ export function describeContainers(pods: readonly V1Pod[]): string {
   }
   return parts.join('; ');
 }
+
+/** One container as a report shows it: its state, exit code and reason; never its spec or environment. */
+export interface ContainerReport {
+  name: string;
+  state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+  restarts: number;
+}
+
+/** One pod as a report shows it: phase, why it is not scheduled or not running, its containers. */
+export interface PodReport {
+  name: string;
+  phase: string;
+  /** The pod's own reason, or the PodScheduled=False condition's reason (e.g. Unschedulable). */
+  reason?: string;
+  message?: string;
+  containers: ContainerReport[];
+}
+
+/** A Kubernetes Event about the hook or one of its pods: what happened, last seen. */
+export interface EventReport {
+  object: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  lastSeen?: string;
+}
+
+export function podReport(pod: V1Pod): PodReport {
+  const status = pod.status;
+  const unscheduled = status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  const reason = status?.reason ?? unscheduled?.reason;
+  const message = status?.message ?? unscheduled?.message;
+  return {
+    name: pod.metadata?.name ?? '?',
+    phase: status?.phase ?? 'Unknown',
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+    containers: (status?.containerStatuses ?? []).map((cs) => {
+      const restarts = cs.restartCount ?? 0;
+      const s = cs.state;
+      if (s?.terminated) {
+        const t = s.terminated;
+        return {
+          name: cs.name,
+          state: 'terminated' as const,
+          exitCode: t.exitCode,
+          ...(t.reason ? { reason: t.reason } : {}),
+          ...(t.message ? { message: t.message } : {}),
+          restarts,
+        };
+      }
+      if (s?.waiting)
+        return {
+          name: cs.name,
+          state: 'waiting' as const,
+          ...(s.waiting.reason ? { reason: s.waiting.reason } : {}),
+          ...(s.waiting.message ? { message: s.waiting.message } : {}),
+          restarts,
+        };
+      return { name: cs.name, state: s?.running ? ('running' as const) : ('unknown' as const), restarts };
+    }),
+  };
+}
+
+/** "Pending (Unschedulable: 0/1 nodes are available ...)", "Running", "Failed, main exited 3 (Error)". */
+export function podStateText(p: PodReport): string {
+  const parts = [`pod ${p.name} ${p.phase}${p.reason ? ` (${p.reason}${p.message ? `: ${p.message}` : ''})` : ''}`];
+  for (const c of p.containers) {
+    if (c.state === 'terminated')
+      parts.push(`container ${c.name} exited ${c.exitCode}${c.reason ? ` (${c.reason})` : ''}`);
+    else if (c.state === 'waiting' && c.reason) parts.push(`container ${c.name} waiting: ${c.reason}`);
+  }
+  return parts.join(', ');
+}
+
+/** The Job's Failed or Complete condition (type, reason, message), or what it is still doing. */
+export function jobConditionText(job: KubernetesObject | undefined): string | undefined {
+  const status = (job as V1Job | undefined)?.status;
+  if (!status) return undefined;
+  const done = (status.conditions ?? []).find(
+    (c) => c.status === 'True' && (c.type === 'Failed' || c.type === 'Complete'),
+  );
+  if (done) return `${done.type}${done.reason ? ` (${done.reason})` : ''}${done.message ? `: ${done.message}` : ''}`;
+  const active = status.active ?? 0;
+  const failed = status.failed ?? 0;
+  return `${active} active, ${status.succeeded ?? 0} succeeded, ${failed} failed`;
+}
+
+/**
+ * What a running hook is waiting for, in a few words, from the watch caches: its pod Pending with the
+ * scheduler's or kubelet's reason (Unschedulable, ImagePullBackOff, CreateContainerConfigError, ...),
+ * running, retrying (a Job's failed pods within its backoffLimit), completing. undefined: nothing known yet.
+ */
+export function waitingReason(
+  kind: string,
+  obj: KubernetesObject | undefined,
+  pods: readonly KubernetesObject[],
+): string | undefined {
+  if (!obj) return undefined;
+  if (kind === 'Job') {
+    const job = obj as V1Job;
+    const st = job.status ?? {};
+    const conditions = st.conditions ?? [];
+    if (conditions.some((c) => c.status === 'True' && (c.type === 'SuccessCriteriaMet' || c.type === 'FailureTarget')))
+      return 'completing';
+    const active = (pods as V1Pod[]).filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed');
+    const newest = active.sort((a, b) =>
+      String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')),
+    )[active.length - 1];
+    const podText = newest ? podWaitingText(newest) : undefined;
+    const failed = st.failed ?? 0;
+    if (failed > 0 && (st.active ?? 0) + active.length > 0) {
+      const limit = job.spec?.backoffLimit ?? 6;
+      return `retrying (${failed} of ${limit + 1} tries failed)${podText ? `, ${podText}` : ''}`;
+    }
+    if (podText) return podText;
+    if ((st.active ?? 0) > 0) return (st.ready ?? 0) > 0 ? 'running' : 'pod starting';
+    if ((st.succeeded ?? 0) > 0) return 'completing';
+    return 'no pod yet';
+  }
+  return podWaitingText(obj as V1Pod);
+}
+
+/** "Pending: Unschedulable", "Pending: ImagePullBackOff", "running", "completing" for one pod. */
+function podWaitingText(pod: V1Pod): string {
+  const st = pod.status;
+  const phase = st?.phase ?? 'Pending';
+  if (phase === 'Succeeded') return 'completing';
+  if (phase === 'Failed') return `failed${st?.reason ? `: ${st.reason}` : ''}`;
+  const waiting = (st?.containerStatuses ?? []).map((c) => c.state?.waiting?.reason).find((r) => r !== undefined);
+  if (phase === 'Pending') {
+    const unscheduled = st?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    const reason = unscheduled?.reason ?? waiting;
+    return reason ? `Pending: ${reason}` : 'Pending';
+  }
+  if (waiting) return `waiting: ${waiting}`;
+  return 'running';
+}

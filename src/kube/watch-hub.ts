@@ -37,8 +37,17 @@ const RECONNECT_DELAY_MS = 500;
  * What waiters read of an object: identity and status. The cache keeps only that, not the spec or
  * managedFields, so hundreds of Jobs (old and re-created ones) stay cheap in memory.
  */
-function slim(obj: KubernetesObject & { status?: unknown; spec?: { completions?: number } }): KubernetesObject {
+function slim(
+  obj: KubernetesObject & { status?: unknown; spec?: { completions?: number; backoffLimit?: number } },
+): KubernetesObject {
   const m = obj.metadata ?? {};
+  const jobName = m.labels?.['job-name'];
+  const spec = {
+    // A Job's completions: helm 4 words a failure "failed: <failed>/<completions>".
+    ...(obj.spec?.completions !== undefined ? { completions: obj.spec.completions } : {}),
+    // A Job's backoffLimit: how many retries a waiting hook has left.
+    ...(obj.spec?.backoffLimit !== undefined ? { backoffLimit: obj.spec.backoffLimit } : {}),
+  };
   return {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
@@ -48,9 +57,11 @@ function slim(obj: KubernetesObject & { status?: unknown; spec?: { completions?:
       uid: m.uid,
       resourceVersion: m.resourceVersion,
       deletionTimestamp: m.deletionTimestamp,
+      creationTimestamp: m.creationTimestamp,
+      // A Job's pod: which Job it belongs to (a hook's live waiting reason).
+      ...(jobName ? { labels: { 'job-name': jobName } } : {}),
     },
-    // A Job's completions: helm 4 words a failure "failed: <failed>/<completions>".
-    ...(obj.spec?.completions !== undefined ? { spec: { completions: obj.spec.completions } } : {}),
+    ...(Object.keys(spec).length > 0 ? { spec } : {}),
     status: obj.status,
   } as KubernetesObject;
 }
@@ -291,6 +302,16 @@ export class WatchHub {
   /** The latest known state of an object from the shared cache (no request). */
   peek(namespace: string, kind: WatchedKind, name: string): KubernetesObject | undefined {
     return this.watches.get(`${namespace}/${kind}`)?.objects.get(name);
+  }
+
+  /** Starts a shared watch without waiting for it (for live waiting reasons; failures only leave it empty). */
+  watchSoon(namespace: string, kind: WatchedKind): void {
+    this.shared(namespace, kind).ready.catch(() => undefined);
+  }
+
+  /** Every object of a shared watch's cache (no request); empty when nothing watches that kind there. */
+  cached(namespace: string, kind: WatchedKind): KubernetesObject[] {
+    return [...(this.watches.get(`${namespace}/${kind}`)?.objects.values() ?? [])];
   }
 
   /** Stops every watch; waiters still pending fail ("closed") and their timers are cleared. */

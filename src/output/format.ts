@@ -1,5 +1,5 @@
 /** Text shared by both reporters: a plan printed for --dry-run, and the per-event summary line. */
-import { hookLabel } from '../hooks/model.js';
+import { type Hook, hookLabel, TIMEOUT_ANNOTATION } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
 import type { EventSummary } from '../run/event.js';
 import { formatDuration } from '../util/duration.js';
@@ -22,13 +22,20 @@ export function planLines(plans: readonly EventPlan[]): string[] {
       lines.push(`  tier ${t + 1} (weight ${tier.weight})`);
       for (const step of tier.steps) {
         if (step.type === 'serial')
-          lines.push(`    run   ${hookLabel(step.hook)}${step.hook.serial ? '  [serial]' : ''}`);
+          lines.push(
+            `    run   ${hookLabel(step.hook)}${step.hook.serial ? '  [serial]' : ''}${timeoutNote(step.hook)}`,
+          );
         else {
           const verb = step.type === 'create' ? 'create' : 'parallel';
-          for (const h of step.hooks) lines.push(`    ${verb.padEnd(5)} ${hookLabel(h)}`);
+          for (const h of step.hooks) lines.push(`    ${verb.padEnd(5)} ${hookLabel(h)}${timeoutNote(h)}`);
         }
       }
     });
   }
   return lines;
+}
+
+/** A hook's own wait limit, as the plan shows it. */
+function timeoutNote(hook: Hook): string {
+  return hook.timeoutMs === undefined ? '' : `  [timeout ${formatDuration(hook.timeoutMs)} from ${TIMEOUT_ANNOTATION}]`;
 }

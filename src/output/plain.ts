@@ -28,6 +28,9 @@ export class PlainReporter implements Reporter {
       r.ok ? `done  ${hookLabel(r.hook)} in ${took}` : `FAIL  ${hookLabel(r.hook)} after ${took}: ${r.reason ?? ''}`,
     );
   }
+  hookWaiting(hook: Hook, reason: string): void {
+    this.line(`wait  ${hookLabel(hook)}: ${reason}`);
+  }
   logBlock(title: string, lines: readonly string[]): void {
     this.write(`${[`${new Date().toISOString()} [parallel-hooks] ${title}`, ...lines].join('\n')}\n`);
   }

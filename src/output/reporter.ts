@@ -8,13 +8,28 @@ export interface Reporter {
   eventStarted(plan: EventPlan): void;
   hookStarted(hook: Hook): void;
   hookFinished(result: HookResult): void;
+  /** What a hook waited for changed (pod Pending: Unschedulable, running, retrying, completing). */
+  hookWaiting?(hook: Hook, reason: string): void;
   /** A block of lines printed whole, never interleaved with another hook's. */
   logBlock(title: string, lines: readonly string[]): void;
   eventFinished(summary: EventSummary): void;
   /** A one-line remark (warnings, skipped steps). */
   note(line: string): void;
+  /** What an event runs against (helm's version, the release), told once per event; for a report. */
+  runContext?(info: RunInfo): void;
+  /** A report wants each finished hook's pods (one more request per hook). */
+  readonly wantsPods?: boolean;
   /** Ends anything still drawing (a spinner and its timer): on a signal, and when the command ends. */
   stop(): void;
 }
 
 export type OutputMode = 'plain' | 'spinner';
+
+export interface RunInfo {
+  /** helm's version, e.g. "v3.18.0". */
+  helmVersion: string;
+  release?: string;
+  namespace: string;
+  /** helm's --timeout in ms, as given. */
+  timeoutMs: number;
+}

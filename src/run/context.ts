@@ -4,6 +4,7 @@ import type { Cluster } from '../kube/cluster.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import type { Reporter } from '../output/reporter.js';
 import type { HookResult } from './hook.js';
+import type { WaitingReasons } from './waiting.js';
 
 /**
  * How the running helm release runs a hook, where helm versions differ. Chosen from `helm version` and the
@@ -40,6 +41,10 @@ export interface RunContext {
   /** Told when a hook starts and ends (the release record keeps each hook's last run). */
   onHookStarted?: (hook: Hook, at: number) => void;
   onHookFinished?: (result: HookResult) => void;
+  /** Live waiting reasons of the hooks being waited for (set by the scheduler for one event). */
+  waiting?: WaitingReasons;
+  /** Read each finished hook's pods (one list request) for a report; off unless a report is written. */
+  collectPods?: boolean;
 }
 
 /** helm 4's wait strategy from --wait (no flag: hookOnly; bare --wait or true: watcher). */
@@ -65,9 +70,13 @@ export function flavourOf(
   };
 }
 
-/** The limit of one hook's wait: helm 3 waits without limit for <= 0; helm 4 uses 30 s for 0, none below. */
-export function hookWaitMs(ctx: Pick<RunContext, 'flavour' | 'timeoutMs'>): number {
-  if (ctx.timeoutMs > 0) return ctx.timeoutMs;
-  if (ctx.flavour.waiter === 'kstatus' && ctx.timeoutMs === 0) return 30_000;
+/**
+ * The limit of one hook's wait: the hook's own helm-parallel-hooks.io/timeout, else --timeout; helm 3 waits
+ * without limit for <= 0; helm 4 uses 30 s for 0, none below.
+ */
+export function hookWaitMs(ctx: Pick<RunContext, 'flavour' | 'timeoutMs'>, hook?: Pick<Hook, 'timeoutMs'>): number {
+  const timeoutMs = hook?.timeoutMs ?? ctx.timeoutMs;
+  if (timeoutMs > 0) return timeoutMs;
+  if (ctx.flavour.waiter === 'kstatus' && timeoutMs === 0) return 30_000;
   return Number.POSITIVE_INFINITY;
 }

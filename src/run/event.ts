@@ -11,8 +11,10 @@ import { effectiveDeletePolicies, type Hook, hookLabel } from '../hooks/model.js
 import type { EventPlan, Step } from '../hooks/plan.js';
 import { apiMessage } from '../kube/cluster.js';
 import type { RunContext } from './context.js';
+import { diagnosisLines } from './diagnose.js';
 import { deleteHook, type HookResult, runHook } from './hook.js';
 import { printHookLogs } from './logs.js';
+import { WaitingReasons } from './waiting.js';
 
 export interface EventSummary {
   event: string;
@@ -26,7 +28,16 @@ export interface EventSummary {
   notStarted: number;
 }
 
-export async function runEvent(plan: EventPlan, ctx: RunContext): Promise<EventSummary> {
+export async function runEvent(plan: EventPlan, eventCtx: RunContext): Promise<EventSummary> {
+  const waiting = new WaitingReasons(eventCtx.hub, eventCtx.reporter);
+  try {
+    return await runPlan(plan, { ...eventCtx, waiting });
+  } finally {
+    waiting.stop();
+  }
+}
+
+async function runPlan(plan: EventPlan, ctx: RunContext): Promise<EventSummary> {
   const started = Date.now();
   const results: HookResult[] = [];
   const begun: Hook[] = [];
@@ -139,6 +150,14 @@ async function cleanUpAfterFailure(
   const waitFailures = ordered.filter((r) => !r.ok && r.stage === 'wait');
   for (const r of waitFailures) {
     await printHookLogs(r.hook, 'hook-failed', ctx);
+    if (r.diagnosis) {
+      // The plugin's own explanation; the log tail only where helm's output-log policy printed no logs.
+      const withLogs = !r.hook.outputLogPolicies.includes('hook-failed');
+      ctx.reporter.logBlock(
+        `why ${hookLabel(r.hook)} ${r.timedOut ? 'timed out' : 'failed'}`,
+        diagnosisLines(r.hook, r.diagnosis, withLogs),
+      );
+    }
     if (effectiveDeletePolicies(r.hook).includes('hook-failed')) await tryDelete(r.hook, ctx);
   }
   if (waitFailures.length === 0 || !ctx.flavour.deleteSucceededOnFailure) return undefined;

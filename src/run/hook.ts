@@ -8,11 +8,12 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { InterruptedError, PluginError } from '../errors.js';
-import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind } from '../hooks/model.js';
+import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind, TIMEOUT_ANNOTATION } from '../hooks/model.js';
 import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
-import { describeContainers, jobOutcome, podOutcome } from '../kube/status.js';
+import { describeContainers, jobOutcome, type PodReport, podOutcome, podReport } from '../kube/status.js';
 import { formatDuration } from '../util/duration.js';
 import { hookWaitMs, type RunContext } from './context.js';
+import { diagnose, type HookDiagnosis, podsOf, waitingFor } from './diagnose.js';
 import { createFailureText, noMatchText, type WaitFailure, waitFailureText } from './helm-errors.js';
 
 export interface HookResult {
@@ -27,6 +28,12 @@ export interface HookResult {
   reason?: string;
   /** helm's own error text for this failure. */
   helmError?: string;
+  /** The wait ended at the hook's limit (its own helm-parallel-hooks.io/timeout, else --timeout). */
+  timedOut?: boolean;
+  /** What the cluster said about a hook that failed while waited for (pods, events, log tail). */
+  diagnosis?: HookDiagnosis;
+  /** The hook's pods when it ended (a Job's or the Pod itself), read only when a report asks for them. */
+  pods?: PodReport[];
   startedAt: number;
   endedAt: number;
 }
@@ -40,6 +47,7 @@ class HookFailed extends Error {
     readonly stage: NonNullable<HookResult['stage']>,
     readonly helmError: string,
     readonly reason: string,
+    readonly extra: { timedOut?: boolean; diagnosis?: HookDiagnosis } = {},
   ) {
     super(reason);
   }
@@ -62,7 +70,9 @@ export async function runHook(hook: Hook, event: string, ctx: RunContext): Promi
       throw new HookFailed('create', createFailureText(ctx.flavour, event, hook, message), errorText(error));
     }
     if (isWaitedKind(hook.kind)) await waitForOutcome(hook, stored.metadata?.uid, ctx);
-    return finish(ctx, { hook, ok: true, startedAt, endedAt: Date.now() });
+    const endedAt = Date.now();
+    const pods = ctx.collectPods && isWaitedKind(hook.kind) ? await podReports(hook, ctx) : undefined;
+    return finish(ctx, { hook, ok: true, startedAt, endedAt, ...(pods ? { pods } : {}) });
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
     if (error instanceof HookFailed) {
@@ -72,6 +82,8 @@ export async function runHook(hook: Hook, event: string, ctx: RunContext): Promi
         stage: error.stage,
         reason: error.reason,
         helmError: error.helmError,
+        ...error.extra,
+        ...(error.extra.diagnosis ? { pods: error.extra.diagnosis.pods } : {}),
         startedAt,
         endedAt: Date.now(),
       });
@@ -85,6 +97,14 @@ function finish(ctx: RunContext, result: HookResult): HookResult {
   ctx.reporter.hookFinished(result);
   ctx.onHookFinished?.(result);
   return result;
+}
+
+async function podReports(hook: Hook, ctx: RunContext): Promise<PodReport[] | undefined> {
+  try {
+    return (await podsOf(hook, ctx)).map(podReport);
+  } catch {
+    return undefined;
+  }
 }
 
 function errorText(error: unknown): string {
@@ -162,45 +182,67 @@ export async function deleteHook(hook: Hook, ctx: RunContext, stage: 'delete' | 
 /** Waits for a Job or Pod to finish, with the version's waiter semantics; throws HookFailed on failure. */
 async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunContext): Promise<void> {
   const read = hook.kind === 'Job' ? jobOutcome : podOutcome;
-  const limitMs = hookWaitMs(ctx);
+  const limitMs = hookWaitMs(ctx, hook);
+  const limitText =
+    hook.timeoutMs === undefined
+      ? `--timeout ${formatDuration(limitMs)}`
+      : `its ${TIMEOUT_ANNOTATION} ${formatDuration(limitMs)}`;
   let lastSeen: KubernetesObject | undefined;
   let wasDeleted = false;
-  const outcome = await ctx.hub.until(
-    hook.namespace,
-    hook.kind as 'Job' | 'Pod',
-    hook.name,
-    (obj: KubernetesObject | undefined, deleted: boolean) => {
-      if (!obj) return undefined;
-      if (uid && obj.metadata?.uid !== uid) return undefined;
-      if (deleted) {
-        wasDeleted = true;
-        // helm 3 (and helm 4's legacy waiter): deleted while watched counts as done; kstatus keeps waiting.
-        return ctx.flavour.waiter === 'watch' ? { ok: true as const } : undefined;
-      }
-      lastSeen = obj;
-      return read(obj);
-    },
-    {
-      timeoutMs: limitMs,
-      signal: ctx.signal,
-      onTimeout: () => {
-        const failure: WaitFailure = wasDeleted
-          ? { type: 'timeout', status: 'NotFound', message: 'Resource not found' }
-          : {
-              type: 'timeout',
-              status: 'InProgress',
-              message: hook.kind === 'Job' ? 'Job in progress' : 'Pod in progress',
-            };
-        const why = wasDeleted ? `${hook.kind} was deleted while waited for` : `${hook.kind} not done`;
-        return new HookFailed(
-          'wait',
-          waitFailureText(ctx.flavour, hook, failure),
-          `timed out waiting for the condition (${why} after --timeout ${formatDuration(limitMs)})`,
-        );
+  ctx.waiting?.track(hook);
+  const outcome = await ctx.hub
+    .until(
+      hook.namespace,
+      hook.kind as 'Job' | 'Pod',
+      hook.name,
+      (obj: KubernetesObject | undefined, deleted: boolean) => {
+        if (!obj) return undefined;
+        if (uid && obj.metadata?.uid !== uid) return undefined;
+        if (deleted) {
+          wasDeleted = true;
+          // helm 3 (and helm 4's legacy waiter): deleted while watched counts as done; kstatus keeps waiting.
+          return ctx.flavour.waiter === 'watch' ? { ok: true as const } : undefined;
+        }
+        lastSeen = obj;
+        return read(obj);
       },
-      onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name}`),
-    },
-  );
+      {
+        timeoutMs: limitMs,
+        signal: ctx.signal,
+        onTimeout: () => {
+          const failure: WaitFailure = wasDeleted
+            ? { type: 'timeout', status: 'NotFound', message: 'Resource not found' }
+            : {
+                type: 'timeout',
+                status: 'InProgress',
+                message: hook.kind === 'Job' ? 'Job in progress' : 'Pod in progress',
+              };
+          const why = wasDeleted ? `${hook.kind} was deleted while waited for` : `${hook.kind} not done`;
+          return new HookFailed(
+            'wait',
+            waitFailureText(ctx.flavour, hook, failure),
+            `timed out waiting for the condition (${why} after ${limitText})`,
+            { timedOut: true },
+          );
+        },
+        onAbort: () => new InterruptedError(`waiting for ${hook.kind}/${hook.name}`),
+      },
+    )
+    .catch(async (error: unknown) => {
+      // A timeout names what the hook was still waiting for.
+      if (!(error instanceof HookFailed) || !error.extra.timedOut || wasDeleted) throw error;
+      const diagnosis = await diagnose(hook, lastSeen, ctx);
+      throw new HookFailed(
+        'wait',
+        error.helmError,
+        `${error.reason}; still waiting for: ${waitingFor(hook, diagnosis)}`,
+        {
+          timedOut: true,
+          diagnosis,
+        },
+      );
+    })
+    .finally(() => ctx.waiting?.untrack(hook));
   if (outcome.ok) return;
   const job = lastSeen as { status?: { failed?: number }; spec?: { completions?: number } } | undefined;
   const failure: WaitFailure =
@@ -212,10 +254,14 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
           completions: job?.spec?.completions ?? 1,
         }
       : { type: 'pod-failed' };
+  const diagnosis = await diagnose(hook, lastSeen, ctx);
   throw new HookFailed(
     'wait',
     waitFailureText(ctx.flavour, hook, failure),
     await explainFailure(hook, outcome.reason, ctx),
+    {
+      diagnosis,
+    },
   );
 }
 

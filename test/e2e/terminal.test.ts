@@ -63,5 +63,74 @@ for (const major of MAJORS) {
     }
   });
 
+  s(
+    'N=8 with 16 hooks: the running hooks listed, longest-running first, with elapsed time and waiting reason',
+    async () => {
+      const ns = await namespace(`ttyw${major}`);
+      const { bin, env } = await helmSetup(major);
+      const hooks = Array.from({ length: 16 }, (_, i) => ({
+        name: `h${String(i).padStart(2, '0')}`,
+        kind: 'Job',
+        events: 'pre-install',
+        runFor: '1h',
+        ...(i % 4 === 0 ? { nodeSelector: { 'hph.test/node': 'none-such' } } : {}),
+      }));
+      const values = valuesFile({ configmap: { enabled: false }, hooks });
+      const session = `hph-ttyw-${process.pid}-${major}`;
+      const vars = {
+        ...env,
+        HELM_BIN: bin,
+        HELM_NAMESPACE: ns,
+        HELM_PARALLEL_HOOKS_OUTPUT: 'auto',
+        TERM: 'xterm-256color',
+      };
+      const exports = Object.entries(vars)
+        .map(([k, v]) => `export ${k}=${quote(v)};`)
+        .join(' ');
+      const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.js'))} install ttyw ${quote(CHART)} -f ${quote(values)} --hook-parallelism 8; echo EXIT=$?; sleep 60`;
+      tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '30', 'bash', '-c', command);
+      try {
+        const hookLine = /^ {2}Job\/(h\d\d) \([^)]+\)\s+([\d.]+)(ms|s)\s+(.+)$/;
+        let drawn = '';
+        let listed: RegExpMatchArray[] = [];
+        for (let i = 0; i < 300; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          drawn = screen(session);
+          listed = drawn
+            .split('\n')
+            .map((l) => l.trimEnd().match(hookLine))
+            .filter((m): m is RegExpMatchArray => m !== null);
+          const reasons = listed.map((m) => m[4]);
+          const count = (r: string | undefined) => reasons.filter((x) => x === r).length;
+          if (count('Pending: Unschedulable') === 2 && count('running') === 6) break;
+        }
+        assert.match(drawn, /pre-install: tier 1\/1, 8 running, 0\/16 done/, drawn);
+        if (process.env.HPH_SHOW_SCREEN) console.log(drawn);
+        assert.is(listed.length, 8, `the 8 running hooks are listed:\n${drawn}`);
+        const reasons = listed.map((m) => m[4]);
+        assert.ok(reasons.includes('Pending: Unschedulable'), drawn);
+        assert.is(reasons.filter((r) => r === 'running').length, 6, drawn);
+        const unschedulable = listed.filter((m) => m[4] === 'Pending: Unschedulable').map((m) => m[1]);
+        assert.equal(unschedulable, ['h00', 'h04'], 'the hooks whose pods match no node');
+        const seconds = listed.map((m) => Number(m[2]) / (m[3] === 'ms' ? 1000 : 1));
+        assert.equal(
+          seconds,
+          [...seconds].sort((a, b) => b - a),
+          'longest-running first',
+        );
+        tmux('send-keys', '-t', session, 'C-c');
+        let after = '';
+        for (let i = 0; i < 100 && !/EXIT=\d+/.test(after); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          after = screen(session);
+        }
+        assert.match(after, /EXIT=130/, after);
+      } finally {
+        tmux('kill-session', '-t', session);
+        await dropNamespace(ns);
+      }
+    },
+  );
+
   s.run();
 }

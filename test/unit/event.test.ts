@@ -528,12 +528,12 @@ test('hook-failed delete policy deletes the failed hook (after printing its logs
   assert.equal(world.entries('delete', 'f').length, 1, 'no before-hook-creation delete for f');
   assert.ok(world.first('delete', 'f') > world.first('end', 'f'));
   assert.is(world.deletesAfterCreate('g').length, 0, 'g (default policy) is left for inspection');
-  const logs = world.entries('logs').filter((e) => e.name.includes('Job/f'));
+  const logs = world.entries('logs').filter((e) => e.name.startsWith('logs of Job/f'));
   assert.is(logs.length, 1, "hook-failed output policy prints f's logs");
   assert.match(logs[0]?.detail ?? '', /log of f-x7k2p\/main/);
   assert.ok((logs[0]?.seq ?? 0) < world.first('delete', 'f'), 'logs before the delete, as helm');
   assert.equal(
-    world.entries('logs').filter((e) => e.name.includes('Job/g')),
+    world.entries('logs').filter((e) => e.name.startsWith('logs of Job/g')),
     [],
   );
 });

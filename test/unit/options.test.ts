@@ -163,3 +163,39 @@ test("a helm flag with a value may stand before the command word (yargs passes i
   assert.is(q.commandWord, 'rollback');
   assert.equal(q.helmArgs, ['-nprod', '--kube-context=x', 'r', '2']);
 });
+
+test('--hook-report and --hook-report-format: both forms, env fallback, kept out of helm arguments', async () => {
+  const { ENV_REPORT, ENV_REPORT_FORMAT } = await import('../../src/options.js');
+  const p = parseArgv(['upgrade', 'r', '--hook-report', 'out/h.json', 'c', '--hook-report-format=junit'], {});
+  assert.is(p.report, 'out/h.json');
+  assert.is(p.reportFormat, 'junit');
+  assert.equal(p.helmArgs, ['r', 'c']);
+  const q = parseArgv(['upgrade', 'r', 'c'], { [ENV_REPORT]: 'env.xml', [ENV_REPORT_FORMAT]: 'JUnit' });
+  assert.is(q.report, 'env.xml');
+  assert.is(q.reportFormat, 'junit');
+  const none = parseArgv(['upgrade', 'r', 'c'], {});
+  assert.is(none.report, undefined);
+  assert.is(none.reportFormat, 'json');
+  assert.is(
+    parseArgv(['upgrade', 'r', 'c', '--hook-report-format', 'json'], { [ENV_REPORT_FORMAT]: 'junit' }).reportFormat,
+    'json',
+  );
+});
+
+test('unknown report formats and an empty report file are usage errors', async () => {
+  const { ENV_REPORT_FORMAT } = await import('../../src/options.js');
+  for (const [argv, env, pattern] of [
+    [['upgrade', 'r', 'c', '--hook-report-format', 'xml'], {}, /--hook-report-format must be json or junit; got "xml"/],
+    [['upgrade', 'r', 'c'], { [ENV_REPORT_FORMAT]: 'html' }, /HELM_PARALLEL_HOOKS_REPORT_FORMAT must be json or junit/],
+    [['upgrade', 'r', 'c', '--hook-report='], {}, /--hook-report needs a file name/],
+    [['upgrade', 'r', 'c', '--hook-report'], {}, /--hook-report needs a value/],
+  ] as const) {
+    try {
+      parseArgv(argv, env);
+      assert.unreachable(argv.join(' '));
+    } catch (error) {
+      assert.instance(error, UsageError);
+      assert.match((error as Error).message, pattern);
+    }
+  }
+});
