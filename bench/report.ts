@@ -2,6 +2,7 @@
  * The benchmark's outputs: docs/BENCHMARKS.md (tables, targets, method), the SVG plot (written by hand:
  * total time against parallelism for S1 and S2, plain helm as a reference line) and the console summary.
  */
+import type { InstallProbe } from './install-probe.js';
 import type { StartupProbe } from './probe.js';
 import type { Row, Target } from './summarize.js';
 
@@ -13,6 +14,7 @@ export interface Meta {
   machine: { cpu: string; cores: number; memoryGB: number; os: string; node: string; loadAverageAtStart: number[] };
   versions: { helm: Record<string, string>; kubernetes: string; etcd: string; kwok: string; plugin: string };
   startup?: StartupProbe;
+  install?: InstallProbe;
 }
 
 const f = (x: number | undefined, d = 2): string => (x === undefined || Number.isNaN(x) ? '' : x.toFixed(d));
@@ -193,6 +195,19 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
     ...(m.startup
       ? [
           `Start-up probe (no cluster, median of 5): a bare node process ${f(m.startup.nodeBare.seconds, 3)} s / ${f(m.startup.nodeBare.rssMB, 0)} MB RSS; the plugin, from its launcher's start to its first helm call (\`upgrade\` of a chart without hooks, the bundle compiled from its code cache), ${f(m.startup.firstHelmCall.seconds, 3)} s; \`helm parallel-hooks --version\` start to exit ${f(m.startup.pluginCli.seconds, 3)} s / ${f(m.startup.pluginCli.rssMB, 0)} MB.`,
+          ...(m.install
+            ? [
+                '',
+                `Install probe (fresh helm homes, PATH with node and the shell only, proxies at a closed port; median of 3): release archive ${f(m.install.archiveMB)} MB; ${Object.values(
+                  m.install.byMajor,
+                )
+                  .map(
+                    (p) =>
+                      `helm ${p.helmVersion}: \`helm plugin install\` ${f(p.seconds)} s, plugin folder ${f(p.folderMB)} MB${p.runs ? '' : ' (does NOT run)'}`,
+                  )
+                  .join('; ')}.`,
+              ]
+            : []),
           '',
         ]
       : []),

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropNamespace, helm, helmSetup, namespace, REPO, valuesFile } from '../test/e2e/harness.js';
 import { runCommandScenario } from './commands.js';
+import { installProbe } from './install-probe.js';
 import { type Command, type Major, measured, type RunMeasure, timeOnly } from './measure.js';
 import { startupProbe } from './probe.js';
 import { consoleSummary, type Meta, markdown, svgPlot } from './report.js';
@@ -248,7 +249,7 @@ function meta(versions: Record<string, string>, quick: boolean, runs: number, st
 
 function writeOutputs(quick: boolean, m: Meta, raw: RawRun[]): void {
   const rows = rowsFrom(raw, 20, 500);
-  const tg = targets(rows, raw, m.startup);
+  const tg = targets(rows, raw, m.startup, m.install);
   const json = `${JSON.stringify({ ...m, targets: tg, results: rows }, null, 2)}\n`;
   const svg = svgPlot(rows);
   if (quick) {
@@ -273,6 +274,7 @@ async function main(): Promise<number> {
   if (opts.fromRaw) {
     const saved = JSON.parse(readFileSync(opts.fromRaw, 'utf8')) as { meta: Meta; raw: RawRun[] };
     saved.meta.startup ??= await startupProbe();
+    saved.meta.install ??= await installProbe(3);
     writeOutputs(saved.meta.quick, saved.meta, saved.raw);
     return 0;
   }
@@ -315,7 +317,9 @@ async function main(): Promise<number> {
   }
   log("start-up probe: node, the plugin's CLI, the Kubernetes client library");
   const startup = await startupProbe(opts.quick ? 3 : 5);
-  const m = { ...meta(versions, opts.quick, opts.runs, startedAt), startup };
+  log('install probe: the release archive into fresh helm 3 and 4 homes, without npm or network');
+  const install = await installProbe(3);
+  const m = { ...meta(versions, opts.quick, opts.runs, startedAt), startup, install };
   writeFileSync(rawFile, JSON.stringify({ meta: m, raw }));
   log(
     `done in ${Math.floor(m.durationSeconds / 60)} min ${m.durationSeconds % 60} s (estimated ~${Math.ceil(estimate / 60)} min); raw runs in ${rawFile}`,

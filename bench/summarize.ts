@@ -3,6 +3,8 @@
  * paired: each round's runs were made back to back, so a ratio is taken per round and its median reported,
  * which cancels most of the machine's slow drift.
  */
+
+import type { InstallProbe } from './install-probe.js';
 import { type HookDetail, median, type PluginPhases, type RunMeasure } from './measure.js';
 import type { StartupProbe } from './probe.js';
 import type { Event, Tool } from './scenarios.js';
@@ -266,8 +268,24 @@ function pairedDifference(
 const fmt = (x: number | undefined, d = 2): string => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 
 /** The issue's targets, per helm version; a target whose scenario was not run is left out. */
-export function targets(rows: readonly Row[], raw: readonly RawRun[], startup?: StartupProbe): Target[] {
+export function targets(
+  rows: readonly Row[],
+  raw: readonly RawRun[],
+  startup?: StartupProbe,
+  install?: InstallProbe,
+): Target[] {
   const out: Target[] = [];
+  for (const [major, p] of Object.entries(install?.byMajor ?? {})) {
+    out.push({
+      id: `install-${major}`,
+      text: 'helm plugin install from the release archive <= 2 s, plugin folder <= 5 MB, no npm, no network',
+      helmVersion: p.helmVersion.replace(/^v/, ''),
+      value: `${fmt(p.seconds)} s, ${fmt(p.folderMB)} MB${p.runs ? '' : ', does NOT run'}`,
+      limit: '<= 2 s, <= 5 MB',
+      pass: p.seconds <= 2 && p.folderMB <= 5 && p.runs,
+      how: `install probe: fresh helm home, PATH with node and the shell only, proxies at a closed port; helm ${major === '4' ? '4 from the .tgz (--verify=false)' : '3 from the -helm3.tgz over a local http URL'}; median of 3; folder measured after a run`,
+    });
+  }
   if (startup) {
     out.push({
       id: 'first-helm-call',
