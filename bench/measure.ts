@@ -73,6 +73,8 @@ export interface RunMeasure {
   detail?: HookDetail;
   stats?: PluginStats;
   phases?: PluginPhases;
+  /** The hook report's own time (build and write), from the plugin's "written to ... in N ms" line. */
+  reportMs?: number;
   stderrTail?: string;
 }
 
@@ -85,6 +87,8 @@ export interface Command {
   runId: string;
   /** A chart other than the test chart. */
   chart?: string;
+  /** The plugin writes a hook report to this file. */
+  reportFile?: string;
 }
 
 export function argsFor(c: Command): string[] {
@@ -102,7 +106,14 @@ export function argsFor(c: Command): string[] {
   ];
   if (c.tool === 'no-hooks') return ['upgrade', ...common, '--no-hooks'];
   if (c.tool.tool === 'helm') return ['upgrade', ...common];
-  return ['parallel-hooks', 'upgrade', ...common, '--hook-parallelism', String(c.tool.parallelism)];
+  return [
+    'parallel-hooks',
+    'upgrade',
+    ...common,
+    '--hook-parallelism',
+    String(c.tool.parallelism),
+    ...(c.reportFile ? ['--hook-report', c.reportFile] : []),
+  ];
 }
 
 /** Runs a command with nothing recorded: seconds, spawn to exit. Throws when it fails. */
@@ -139,6 +150,8 @@ export async function measured(major: Major, c: Command, hooks: readonly Expecte
     }
     rmSync(statsDir, { recursive: true, force: true });
     m.phases = pluginPhases(r.stderr, spawnedAt, exitedAt);
+    const written = /hook report \(\w+\) written to .* in (\d+) ms/.exec(r.stderr);
+    if (written) m.reportMs = Number(written[1]);
   }
   return m;
 }

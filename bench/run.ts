@@ -156,7 +156,9 @@ async function runScenario(
       const noHooksS = await timeOnly(major, { ...base, tool: 'no-hooks', runId: id('nohooks') });
       for (const tool of sc.tools) {
         await pause(500);
-        const c: Command = { ...base, tool, runId: id(tool.tool === 'helm' ? 'helm' : `n${tool.parallelism}`) };
+        const runId = id(tool.tool === 'helm' ? 'helm' : `n${tool.parallelism}`);
+        const reportFile = sc.report && tool.tool === 'plugin' ? join(WORK, `report-${runId}.json`) : undefined;
+        const c: Command = { ...base, tool, runId, ...(reportFile ? { reportFile } : {}) };
         const m = await measured(major, c, sc.release.hooks);
         raw.push({ scenario: sc.id, major, helmVersion, tool, round, hookCount: sc.release.hooks.length, noHooksS, m });
         report(sc.id, helmVersion, round, rounds, label(tool), m, noHooksS);

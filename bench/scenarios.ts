@@ -46,6 +46,8 @@ export interface Scenario {
   minRuns?: number;
   /** The chart has custom resources of bench/charts/widget-crd, installed before the scenario. */
   needsWidgetCrd?: boolean;
+  /** The plugin writes a hook report (--hook-report): its cost is measured against the hook phase. */
+  report?: boolean;
 }
 
 const HELM: Tool = { tool: 'helm', parallelism: 1 };
@@ -140,6 +142,7 @@ const S3: Scenario = {
     hooks: generatedHooks('ser', S3_SAMPLE, 1),
   },
   extrapolateHelm: true,
+  report: true,
 };
 
 /** Hooks of the values-driven test chart, as its `hooks` value lists them. */

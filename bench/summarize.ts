@@ -51,6 +51,9 @@ export interface Row {
   maxWatchesPerKey?: number;
   requestsPerHook?: number;
   peakRssMB?: number;
+  /** Median over runs of the hook report's own time / the hook phase (runs that wrote a report). */
+  reportShareOfHookPhase?: number;
+  reportMs?: number;
   phases?: PluginPhases;
   /** Medians over runs of each run's hook detail. */
   detail?: HookDetail;
@@ -130,6 +133,14 @@ export function rowsFrom(raw: readonly RawRun[], sampleHooks: number, extrapolat
       if (first.hookCount > 0)
         row.requestsPerHook = round(Math.max(...stats.map((s) => s.requests / first.hookCount)), 2);
       row.peakRssMB = round(Math.max(...stats.map((s) => s.maxRssMB)), 1);
+    }
+    const withReport = good.filter((r) => r.m.reportMs !== undefined && r.m.hookPhaseS > 0);
+    if (withReport.length) {
+      row.reportMs = round(median(withReport.map((r) => r.m.reportMs as number)), 0);
+      row.reportShareOfHookPhase = round(
+        median(withReport.map((r) => (r.m.reportMs as number) / 1000 / r.m.hookPhaseS)),
+        5,
+      );
     }
     const phases = good.map((r) => r.m.phases).filter((p): p is PluginPhases => p !== undefined);
     if (phases.length) {
@@ -428,6 +439,18 @@ export function targets(
         limit: '<= 4',
         pass: (s3.requestsPerHook ?? Infinity) <= 4,
         how: "HELM_PARALLEL_HOOKS_STATS requests / 500, worst run (the plugin's own requests; helm's are not counted)",
+      });
+      out.push({
+        id: 'S3-report',
+        text: 'S3: the hook report (--hook-report, JSON) costs < 1% of the hook phase',
+        helmVersion: v,
+        value:
+          s3.reportShareOfHookPhase === undefined
+            ? 'no report written'
+            : `${fmt(s3.reportShareOfHookPhase * 100, 2)}% (${s3.reportMs} ms vs ${fmt(s3.hookPhaseSeconds, 1)} s)`,
+        limit: '< 1%',
+        pass: (s3.reportShareOfHookPhase ?? Infinity) < 0.01,
+        how: 'median over runs of the report\'s build-and-write time (the plugin\'s "written ... in N ms") / hook phase; S3 runs with the report on, so the RSS and request targets include it',
       });
       out.push({
         id: 'S3-rss',

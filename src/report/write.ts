@@ -5,6 +5,7 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { reportJson } from './json.js';
 import { reportJunit } from './junit.js';
 import { buildReport, type HookReport, type ReportMeta } from './model.js';
@@ -26,6 +27,8 @@ export function writeReports(
   targets: ReportTargets,
   now = Date.now(),
 ): { report: HookReport; written: string[]; errors: string[] } {
+  const began = performance.now();
+  const took = () => `in ${Math.round(performance.now() - began)} ms`;
   const info = recorder.info;
   const report = buildReport(
     recorder.events,
@@ -45,7 +48,7 @@ export function writeReports(
     try {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, targets.format === 'junit' ? reportJunit(report) : reportJson(report));
-      written.push(`hook report (${targets.format}) written to ${path}`);
+      written.push(`hook report (${targets.format}) written to ${path} ${took()}`);
     } catch (error) {
       errors.push(`could not write the hook report to ${path}: ${(error as Error).message}`);
     }
@@ -53,7 +56,7 @@ export function writeReports(
   if (targets.stepSummaryFile && report.events.length > 0) {
     try {
       appendFileSync(targets.stepSummaryFile, `${stepSummary(report)}\n`);
-      written.push('hook summary appended to $GITHUB_STEP_SUMMARY');
+      written.push(`hook summary appended to $GITHUB_STEP_SUMMARY ${took()}`);
     } catch (error) {
       errors.push(`could not append the hook summary to $GITHUB_STEP_SUMMARY: ${(error as Error).message}`);
     }

@@ -6,7 +6,7 @@
  * Each failure carries two texts: `helmError`, helm's own wording (what the release description records),
  * and `reason`, the plugin's fuller explanation for the person reading the output.
  */
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { InterruptedError, PluginError } from '../errors.js';
 import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind, TIMEOUT_ANNOTATION } from '../hooks/model.js';
 import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
@@ -100,11 +100,32 @@ function finish(ctx: RunContext, result: HookResult): HookResult {
 }
 
 async function podReports(hook: Hook, ctx: RunContext): Promise<PodReport[] | undefined> {
+  // The shared Pod watch (started for live waiting reasons) usually holds the finished pods already: no
+  // request on the hooks' critical path. A list only when it does not (no watch, or not yet terminated).
+  const cached = cachedPods(hook, ctx);
+  if (cached.length > 0 && cached.every(terminated)) return cached.map(podReport);
   try {
     return (await podsOf(hook, ctx)).map(podReport);
   } catch {
     return undefined;
   }
+}
+
+function cachedPods(hook: Hook, ctx: RunContext): V1Pod[] {
+  const pods =
+    hook.kind === 'Job'
+      ? ctx.hub.cached(hook.namespace, 'Pod').filter((p) => p.metadata?.labels?.['job-name'] === hook.name)
+      : [ctx.hub.peek(hook.namespace, 'Pod', hook.name)].filter((p) => p !== undefined);
+  return (pods as V1Pod[])
+    .filter((p) => !p.metadata?.deletionTimestamp)
+    .sort((a, b) =>
+      String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')),
+    );
+}
+
+function terminated(pod: V1Pod): boolean {
+  const statuses = pod.status?.containerStatuses ?? [];
+  return statuses.length > 0 && statuses.every((c) => c.state?.terminated !== undefined);
 }
 
 function errorText(error: unknown): string {
