@@ -162,6 +162,9 @@ async function report(
 }
 
 async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, run: ReportRun): Promise<number> {
+  // Progress to a reader that went away (`... 2>&1 | head`) must not end the run before the release record
+  // and the report are written: writes to a closed pipe are dropped instead.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const abort = new AbortController();
   let reporter: Reporter | undefined;
   let interrupts = 0;
