@@ -57,8 +57,9 @@ export async function runDeployFlow(input: DeployInput): Promise<number> {
     // name check and the chart's CRDs. Only a chart with CRDs to install is rendered again after them.
     // A user's --dry-run=client renders offline, as helm does; every other render asks the cluster.
     const mode = session.dryRun && /^(client|true)?$/i.test(args.value('dry-run') ?? '') ? 'client' : 'server';
-    // The hooks are the same without OpenAPI validation, which costs helm most of a render; it is kept when a
-    // pre hook may run, so that a manifest helm would refuse fails before any hook runs, as with helm.
+    // The hooks are the same without OpenAPI validation, which costs helm most of a render. A command validates
+    // once: in this render when a pre hook may run (what helm's validation refuses before its hooks is then
+    // refused before any hook runs), else in helm's main command. e2e: failures ("a manifest helm refuses").
     const preEvents: LifecycleEvent[] = cmd === 'install' ? ['pre-install'] : ['pre-upgrade', 'pre-install'];
     const validate = hookText === undefined || mayHookAt(hookText, preEvents);
     const renderArgs = [...args.without('output', 'dry-run'), ...(validate ? [] : ['--disable-openapi-validation'])];
@@ -124,8 +125,11 @@ export async function runDeployFlow(input: DeployInput): Promise<number> {
     }
 
     // helm's main work, without hooks; with --generate-name or --name-template, the name of the render.
-    const mainArgs =
-      releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : [...helmArgs];
+    // Validated by the render already (the same chart, values and cluster): not validated twice.
+    const mainArgs = [
+      ...(releaseName === undefined ? [name, ...args.without('generate-name', 'name-template')] : helmArgs),
+      ...(validate && !args.bool('disable-openapi-validation') ? ['--disable-openapi-validation'] : []),
+    ];
     const code = await session.helm.passthrough([cmd, ...mainArgs, '--no-hooks']);
     if (opts.signal.aborted)
       throw new InterruptedError(`helm ${cmd} was running (helm marked the release failed: context canceled)`);

@@ -185,5 +185,40 @@ for (const major of MAJORS) {
     await Promise.all([nsHelm, nsPlugin, nsHelm2, nsPlugin2].map(dropNamespace));
   });
 
+  s(
+    'a manifest helm refuses: the pre hook runs exactly when plain helm runs it (one validation per command)',
+    async () => {
+      const refused = valuesFile({
+        configmap: { enabled: true, data: 'x', invalid: true },
+        hooks: [{ name: 'migrate', kind: 'Job', events: 'pre-install', weight: '0', runFor: '200ms' }],
+      });
+      const outcome = async (tool: 'helm' | 'plugin') => {
+        const ns = await namespace(`refused${major}${tool[0]}`);
+        const rec = await record(ns);
+        const args = ['install', 'refused', CHART, '-n', ns, '-f', refused];
+        const r = await helm(major, tool === 'helm' ? args : ['parallel-hooks', ...args, '--hook-parallelism', '2']);
+        const recs = await rec.stop();
+        const state = await releaseState(major, 'refused', ns);
+        const objects = await objectsIn(ns);
+        await dropNamespace(ns);
+        return {
+          failed: r.exitCode !== 0,
+          hookRan: find(recs, 'Job', 'migrate').length > 0,
+          history: state?.history ?? 'no release',
+          configMap: objects.includes('ConfigMap/refused-main'),
+          stderr: r.stderr,
+        };
+      };
+      const plain = await outcome('helm');
+      const plugin = await outcome('plugin');
+      assert.ok(plain.failed, `plain helm refuses the manifest (stderr: ${plain.stderr})`);
+      assert.ok(plugin.failed, `the plugin fails too (stderr: ${plugin.stderr})`);
+      assert.match(plugin.stderr, /count|string/, "helm's own refusal is shown");
+      assert.is(plugin.hookRan, plain.hookRan, `the pre-install hook ran with plain helm: ${plain.hookRan}`);
+      assert.equal(plugin.history, plain.history, 'the same release record');
+      assert.is(plugin.configMap, plain.configMap, 'the same objects applied');
+    },
+  );
+
   s.run();
 }
