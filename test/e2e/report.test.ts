@@ -213,7 +213,7 @@ for (const major of MAJORS) {
     const plugin = execa(
       'node',
       [
-        join(REPO, 'dist/cli.js'),
+        join(REPO, 'dist/cli.cjs'),
         'install',
         'rint',
         CHART,

@@ -87,7 +87,7 @@ for (const major of MAJORS) {
       const exports = Object.entries(vars)
         .map(([k, v]) => `export ${k}=${quote(v)};`)
         .join(' ');
-      const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.js'))} install ttyw ${quote(CHART)} -f ${quote(values)} --hook-parallelism 8; echo EXIT=$?; sleep 60`;
+      const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.cjs'))} install ttyw ${quote(CHART)} -f ${quote(values)} --hook-parallelism 8; echo EXIT=$?; sleep 60`;
       tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '30', 'bash', '-c', command);
       try {
         const hookLine = /^ {2}Job\/(h\d\d) \([^)]+\)\s+([\d.]+)(ms|s)\s+(.+)$/;
