@@ -151,7 +151,7 @@ async function report(
       version: await pluginVersion(),
       command,
       release: named ? args.positionals()[0] : undefined,
-      namespace: args.value('namespace') || env.HELM_NAMESPACE || 'default',
+      namespace: args.releaseNamespace(env),
       parallelism: parsed.parallelism,
       startedAt,
       exitCode,

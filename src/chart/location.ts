@@ -1,25 +1,5 @@
 /** Where a chart comes from, read from helm's arguments: fetched by helm, or a local folder or archive. */
 
-/** Flags that say where a chart comes from and how to fetch it: what `helm show crds` and `helm pull` need. */
-export const CHART_LOCATING_FLAGS = [
-  'version',
-  'repo',
-  'username',
-  'password',
-  'ca-file',
-  'cert-file',
-  'key-file',
-  'insecure-skip-tls-verify',
-  'plain-http',
-  'pass-credentials',
-  'keyring',
-  'verify',
-  'devel',
-  'registry-config',
-  'repository-cache',
-  'repository-config',
-] as const;
-
 /** Chart-locating flags that only matter while fetching: dropped once the chart is a local file. */
 export const FETCH_ONLY_FLAGS = [
   'version',
@@ -35,6 +15,14 @@ export const FETCH_ONLY_FLAGS = [
   'keyring',
   'verify',
   'devel',
+] as const;
+
+/** Flags that say where a chart comes from and how to fetch it: what `helm show crds` and `helm pull` need. */
+export const CHART_LOCATING_FLAGS = [
+  ...FETCH_ONLY_FLAGS,
+  'registry-config',
+  'repository-cache',
+  'repository-config',
 ] as const;
 
 /**

@@ -83,9 +83,9 @@ export class Session {
     if (!this.dryRun) checkClusterSettings(this.settings);
   }
 
-  /** The release namespace, as helm resolves it: -n (also attached, -nNS), else helm's HELM_NAMESPACE, else default. */
+  /** The release namespace, as helm resolves it (HelmArgs.releaseNamespace). */
   releaseNamespace(): string {
-    return this.args.value('namespace') || this.opts.env.HELM_NAMESPACE || 'default';
+    return this.args.releaseNamespace(this.opts.env);
   }
 
   helmVersion(): Promise<HelmVersion> {

@@ -181,6 +181,11 @@ export class HelmArgs {
     return this.tokens.filter((t) => !(t.type === 'flag' && names.includes(t.name))).flatMap((t) => t.raw);
   }
 
+  /** The release namespace, as helm resolves it: -n (also attached, -nNS), else HELM_NAMESPACE, else default. */
+  releaseNamespace(env: NodeJS.ProcessEnv): string {
+    return this.value('namespace') || env.HELM_NAMESPACE || 'default';
+  }
+
   /** helm will read standard input: `-f -` / `--values -`, or a --set-file value read from /dev/stdin. */
   readsStdin(): boolean {
     return this.tokens.some(

@@ -73,6 +73,16 @@ export interface PodReport {
   containers: ContainerReport[];
 }
 
+/** A Job's pods among pods (e.g. a Pod watch's cache), by the job-name label the Job controller sets. */
+export function podsOfJob<T extends KubernetesObject>(pods: readonly T[], job: string): T[] {
+  return pods.filter((p) => p.metadata?.labels?.['job-name'] === job);
+}
+
+/** Oldest first, by creation time (a sort comparator for pods and other objects). */
+export function byCreation(a: KubernetesObject, b: KubernetesObject): number {
+  return String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? ''));
+}
+
 /** A Kubernetes Event about the hook or one of its pods: what happened, last seen. */
 export interface EventReport {
   object: string;
@@ -162,9 +172,7 @@ export function waitingReason(
     if (conditions.some((c) => c.status === 'True' && (c.type === 'SuccessCriteriaMet' || c.type === 'FailureTarget')))
       return 'completing';
     const active = (pods as V1Pod[]).filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed');
-    const newest = active.sort((a, b) =>
-      String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')),
-    )[active.length - 1];
+    const newest = active.sort(byCreation)[active.length - 1];
     const podText = newest ? podWaitingText(newest) : undefined;
     const failed = st.failed ?? 0;
     if (failed > 0 && (st.active ?? 0) + active.length > 0) {

@@ -5,7 +5,14 @@
  */
 import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { type Hook, hookLabel } from '../hooks/model.js';
-import { type EventReport, jobConditionText, type PodReport, podReport, podStateText } from '../kube/status.js';
+import {
+  byCreation,
+  type EventReport,
+  jobConditionText,
+  type PodReport,
+  podReport,
+  podStateText,
+} from '../kube/status.js';
 import type { RunContext } from './context.js';
 
 export interface LogTail {
@@ -32,9 +39,7 @@ export async function podsOf(hook: Hook, ctx: Pick<RunContext, 'cluster'>): Prom
   const selector =
     hook.kind === 'Job' ? { labelSelector: `job-name=${hook.name}` } : { fieldSelector: `metadata.name=${hook.name}` };
   const pods = await ctx.cluster.listPods(hook.namespace, selector);
-  return pods.sort((a, b) =>
-    String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')),
-  );
+  return pods.sort(byCreation);
 }
 
 export async function diagnose(

@@ -10,7 +10,15 @@ import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { InterruptedError, PluginError } from '../errors.js';
 import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind, TIMEOUT_ANNOTATION } from '../hooks/model.js';
 import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
-import { describeContainers, jobOutcome, type PodReport, podOutcome, podReport } from '../kube/status.js';
+import {
+  byCreation,
+  describeContainers,
+  jobOutcome,
+  type PodReport,
+  podOutcome,
+  podReport,
+  podsOfJob,
+} from '../kube/status.js';
 import { formatDuration } from '../util/duration.js';
 import { hookWaitMs, type RunContext } from './context.js';
 import { diagnose, type HookDiagnosis, podsOf, waitingFor } from './diagnose.js';
@@ -114,13 +122,9 @@ async function podReports(hook: Hook, ctx: RunContext): Promise<PodReport[] | un
 function cachedPods(hook: Hook, ctx: RunContext): V1Pod[] {
   const pods =
     hook.kind === 'Job'
-      ? ctx.hub.cached(hook.namespace, 'Pod').filter((p) => p.metadata?.labels?.['job-name'] === hook.name)
+      ? podsOfJob(ctx.hub.cached(hook.namespace, 'Pod'), hook.name)
       : [ctx.hub.peek(hook.namespace, 'Pod', hook.name)].filter((p) => p !== undefined);
-  return (pods as V1Pod[])
-    .filter((p) => !p.metadata?.deletionTimestamp)
-    .sort((a, b) =>
-      String(a.metadata?.creationTimestamp ?? '').localeCompare(String(b.metadata?.creationTimestamp ?? '')),
-    );
+  return (pods as V1Pod[]).filter((p) => !p.metadata?.deletionTimestamp).sort(byCreation);
 }
 
 function terminated(pod: V1Pod): boolean {

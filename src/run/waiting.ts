@@ -5,7 +5,7 @@
  * per namespace, started when the first Job of that namespace is waited for.
  */
 import type { Hook } from '../hooks/model.js';
-import { waitingReason } from '../kube/status.js';
+import { podsOfJob, waitingReason } from '../kube/status.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import type { Reporter } from '../output/reporter.js';
 
@@ -47,10 +47,7 @@ export class WaitingReasons {
     for (const [hook, last] of this.tracked) {
       const kind = hook.kind as 'Job' | 'Pod';
       const obj = this.hub.peek(hook.namespace, kind, hook.name);
-      const pods =
-        kind === 'Job'
-          ? this.hub.cached(hook.namespace, 'Pod').filter((p) => p.metadata?.labels?.['job-name'] === hook.name)
-          : [];
+      const pods = kind === 'Job' ? podsOfJob(this.hub.cached(hook.namespace, 'Pod'), hook.name) : [];
       const reason = waitingReason(kind, obj, pods);
       if (reason === undefined || reason === last) continue;
       this.tracked.set(hook, reason);
