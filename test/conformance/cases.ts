@@ -75,6 +75,10 @@ async function deleteJobWhenRunning(ctx: RunContext, name: string): Promise<void
     try {
       const j = await batch.readNamespacedJob({ name, namespace: ctx.ns });
       if (j.status?.active) {
+        // Both tools must be waiting on the Job when it goes: helm 4 reports a Job deleted before its watch
+        // listed it as "status: Unknown" and one deleted while watched as "status: NotFound" (seen in CI on
+        // 4.3.1, where the pod ran within the window before helm's watch started).
+        await new Promise((r) => setTimeout(r, 2000));
         await batch.deleteNamespacedJob({ name, namespace: ctx.ns, propagationPolicy: 'Background' });
         return;
       }

@@ -66,7 +66,8 @@ for (const major of MAJORS) {
     const [nsHelm, nsPlugin] = [await namespace(`apik${major}h`), await namespace(`apik${major}p`)];
     const values = valuesFile({
       hooks: [
-        { name: 'long', kind: 'Job', events: 'pre-install', runFor: '4s' },
+        // long enough that neither tool's Job has finished when the API server goes (the plugin starts later)
+        { name: 'long', kind: 'Job', events: 'pre-install', runFor: '15s' },
         { name: 'next', kind: 'Job', events: 'pre-install', weight: '1', runFor: '500ms' },
         { name: 'cm', kind: 'ConfigMap', events: 'pre-install', weight: '1' },
       ],
