@@ -13,6 +13,7 @@ import { type EventPlan, planEvent } from '../hooks/plan.js';
 import type { Cluster } from '../kube/cluster.js';
 import { checkClusterSettings } from '../kube/kubeconfig-files.js';
 import type { Driver, ReleaseRecord, ReleaseStore } from '../kube/release-store.js';
+import { newStats } from '../kube/stats.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import { planLines } from '../output/format.js';
 import type { Reporter } from '../output/reporter.js';
@@ -218,7 +219,7 @@ export class Session {
     kube?.hub.close();
     const statsFile = this.opts.env.HELM_PARALLEL_HOOKS_STATS;
     if (statsFile) {
-      const stats = kube?.cluster.stats ?? { requests: 0, watchConnections: 0, watchesByKey: {} };
+      const stats = kube?.cluster.stats ?? newStats();
       writeFileSync(statsFile, JSON.stringify({ ...stats, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
     }
   }

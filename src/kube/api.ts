@@ -7,6 +7,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { requestAgent } from './config.js';
 
 /** An answer of the API server other than 2xx: the HTTP code and the Status object's message. */
 export class ApiError extends Error {
@@ -100,6 +101,7 @@ export class KubeApi {
     await this.limit?.take();
     const opts: RequestOptions = { headers: {} };
     await this.kc.applyToHTTPSOptions(opts);
+    opts.agent = requestAgent(opts.agent);
     const url = new URL(this.server.href.replace(/\/$/, '') + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const body =

@@ -4,8 +4,10 @@ export interface ApiStats {
   watchConnections: number;
   /** watch connections per "namespace/kind" */
   watchesByKey: Record<string, number>;
+  /** writes of the release record (each one helm's whole record, encoded) */
+  recordWrites: number;
 }
 
 export function newStats(): ApiStats {
-  return { requests: 0, watchConnections: 0, watchesByKey: {} };
+  return { requests: 0, watchConnections: 0, watchesByKey: {}, recordWrites: 0 };
 }

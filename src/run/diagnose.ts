@@ -7,6 +7,7 @@ import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-no
 import { type Hook, hookLabel } from '../hooks/model.js';
 import {
   byCreation,
+  byTime,
   type EventReport,
   jobConditionText,
   type PodReport,
@@ -59,7 +60,7 @@ export async function diagnose(
   const events = eventLists
     .flat()
     .map(eventReport)
-    .sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? ''))
+    .sort((a, b) => byTime(a.lastSeen ?? '', b.lastSeen ?? ''))
     .slice(-LIMITS.events);
   const logs: LogTail[] = [];
   for (const pod of pods) {

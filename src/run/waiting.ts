@@ -4,8 +4,9 @@
  * hub's caches), and told to the reporter only when it changes. A Job's pods come from one shared Pod watch
  * per namespace, started when the first Job of that namespace is waited for.
  */
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Hook } from '../hooks/model.js';
-import { podsOfJob, waitingReason } from '../kube/status.js';
+import { podsByJob, waitingReason } from '../kube/status.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import type { Reporter } from '../output/reporter.js';
 
@@ -44,10 +45,20 @@ export class WaitingReasons {
 
   /** One look at the caches; a reporter call for each hook whose reason changed. */
   look(): void {
+    // One pass over each namespace's Pod cache per look, not one per hook (500 hooks: 500 x 500 pods).
+    const jobPods = new Map<string, Map<string, KubernetesObject[]>>();
+    const podsOf = (namespace: string, job: string): KubernetesObject[] => {
+      let byJob = jobPods.get(namespace);
+      if (!byJob) {
+        byJob = podsByJob(this.hub.cached(namespace, 'Pod'));
+        jobPods.set(namespace, byJob);
+      }
+      return byJob.get(job) ?? [];
+    };
     for (const [hook, last] of this.tracked) {
       const kind = hook.kind as 'Job' | 'Pod';
       const obj = this.hub.peek(hook.namespace, kind, hook.name);
-      const pods = kind === 'Job' ? podsOfJob(this.hub.cached(hook.namespace, 'Pod'), hook.name) : [];
+      const pods = kind === 'Job' ? podsOf(hook.namespace, hook.name) : [];
       const reason = waitingReason(kind, obj, pods);
       if (reason === undefined || reason === last) continue;
       this.tracked.set(hook, reason);

@@ -31,4 +31,14 @@ test('malformed JSON is an error', () => {
   for (const bad of ['{', '{"a" 1}', '[1,]', '{"a":1} x', 'nul']) assert.throws(() => parseExact(bad), bad);
 });
 
+test('exact numbers anywhere (top level, arrays, objects) are written verbatim; strings that look alike stay strings', () => {
+  const text = '[1e21,{"w":9223372036854775807,"s":"\\u00001e21","n":[-1e400]}]';
+  const parsed = parseExact(text);
+  assert.is(stringifyExact(parsed), '[1e21,{"w":9223372036854775807,"s":"\\u00001e21","n":[-1e400]}]');
+  assert.is(stringifyExact(parseExact('12345678901234567890')), '12345678901234567890');
+  assert.is(stringifyExact(undefined), 'null');
+  // Outside stringifyExact an ExactNumber is an ordinary (rounded) number, as JSON.stringify gives it.
+  assert.is(JSON.stringify({ w: new ExactNumber('9223372036854775807') }), '{"w":9223372036854776000}');
+});
+
 test.run();
