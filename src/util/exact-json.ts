@@ -6,15 +6,21 @@
  * A number whose text JSON.stringify reproduces stays a JS number; any other becomes an ExactNumber, which
  * stringify() writes back verbatim.
  */
-/** Set while stringifyExact runs: ExactNumber.toJSON then returns the mark plus its text. */
-let exactMark: string | undefined;
-let markedTag = '';
-let markPattern = /$^/g;
+/**
+ * While stringifyExact runs, ExactNumber.toJSON returns MARK plus its text, a string JSON.stringify writes as
+ * `"\u0000<tag><text>"`; those are then replaced by the bare text. The tag is random per process, so no
+ * string of the user's can be mistaken for a mark.
+ */
+const MARK_TAG = Math.random().toString(36).slice(2, 12).padEnd(10, '0');
+const MARK = `\u0000${MARK_TAG}`;
+const MARKED = `"\\u0000${MARK_TAG}`;
+const MARKED_NUMBER = new RegExp(`"\\\\u0000${MARK_TAG}(-?[0-9][0-9.eE+-]*)"`, 'g');
+let marking = false;
 
 export class ExactNumber {
   constructor(readonly text: string) {}
   toJSON(): number | string {
-    return exactMark === undefined ? Number(this.text) : exactMark + this.text;
+    return marking ? MARK + this.text : Number(this.text);
   }
 }
 
@@ -116,25 +122,16 @@ export function parseExact(text: string): unknown {
 /**
  * JSON.stringify, writing ExactNumbers as their original text. Native JSON.stringify does the walk (a release
  * record of 500 hooks is written many times a run: a recursive walk in JS cost ~13 ms a write, most of the
- * plugin's CPU); during it an ExactNumber turns into a marked string, and the marks are replaced afterwards.
- * The mark holds a NUL and a random tag, so no string of the user's can be mistaken for one.
+ * plugin's CPU); the marks its ExactNumbers leave are replaced afterwards.
  */
 export function stringifyExact(value: unknown): string {
-  exactMark = `\u0000${randomTag()}`;
+  marking = true;
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } finally {
-    exactMark = undefined;
+    marking = false;
   }
   if (text === undefined) return 'null';
-  return text.includes(markedTag) ? text.replace(markPattern, '$1') : text;
-}
-
-function randomTag(): string {
-  const tag = Math.random().toString(36).slice(2, 12).padEnd(10, '0');
-  // How JSON.stringify writes the mark inside a string: the NUL escaped as \u0000.
-  markedTag = `"\\u0000${tag}`;
-  markPattern = new RegExp(`"\\\\u0000${tag}(-?[0-9][0-9.eE+-]*)"`, 'g');
-  return tag;
+  return text.includes(MARKED) ? text.replace(MARKED_NUMBER, '$1') : text;
 }

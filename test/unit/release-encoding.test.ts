@@ -30,7 +30,7 @@ test('a record decodes to what was encoded, int64 values included', () => {
   );
 });
 
-test('each write carries the status and hook runs of that moment (the chart and values are reused)', () => {
+test('each write carries the status and hook runs of that moment', () => {
   const r = record();
   encode(r);
   r.info.status = 'deployed';
