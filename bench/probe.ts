@@ -15,15 +15,32 @@ import { median } from './measure.js';
 export interface StartupProbe {
   /** A bare node process: median wall seconds and max RSS (MB). */
   nodeBare: { seconds: number; rssMB: number };
+  /**
+   * The same without NODE_EXTRA_CA_CERTS, when the machine sets it (node then loads no certificates at
+   * start-up; the launcher hands the variable over, see src/kube/extra-ca.ts).
+   */
+  nodeBareNoExtraCa?: { seconds: number; rssMB: number };
   /** Launcher started -> its first helm call started (median seconds), the command `upgrade` of a hook-less chart. */
   firstHelmCall: { seconds: number };
-  /** `helm parallel-hooks --version` through the launcher, start to exit. */
+  /** `--version` through the launcher (no helm in front), start to exit. */
   pluginCli: { seconds: number; rssMB: number };
+  /**
+   * What helm itself adds in front of any plugin, per helm version: `helm parallel-hooks --version` minus
+   * the launcher's `--version` (medians, alternated). Every command through the plugin pays it, before
+   * node starts.
+   */
+  helmPluginStart?: Record<string, { seconds: number }>;
+}
+
+/** A helm to measure the plugin start-up of: its version, and a runner of `helm ARGS` with the plugin installed. */
+export interface ProbeHelm {
+  version: string;
+  run: (args: string[]) => Promise<unknown>;
 }
 
 const RSS = 'process.stdout.write(String(process.resourceUsage().maxRSS))';
 
-export async function startupProbe(rounds = 5): Promise<StartupProbe> {
+export async function startupProbe(rounds = 5, helms: readonly ProbeHelm[] = []): Promise<StartupProbe> {
   const dir = mkdtempSync(join(tmpdir(), 'hph-probe-'));
   const stamp = join(dir, 'started');
   const fakeHelm = join(dir, 'helm');
@@ -33,14 +50,22 @@ export async function startupProbe(rounds = 5): Promise<StartupProbe> {
   const chart = join(REPO, 'bench/charts/plain');
   const env = { ...process.env, HELM_BIN: fakeHelm, HELM_NAMESPACE: 'probe' };
   const bare: Array<{ seconds: number; rssMB: number }> = [];
+  const bareNoCa: Array<{ seconds: number; rssMB: number }> = [];
+  const { NODE_EXTRA_CA_CERTS: extraCa, ...withoutExtraCa } = process.env;
   const first: number[] = [];
   const cli: Array<{ seconds: number; rssMB: number }> = [];
+  const throughHelm = new Map<string, number[]>(helms.map((h) => [h.version, []]));
   try {
     await execa(launcher, ['upgrade', 'probe', chart], { env }); // writes the code cache once
     for (let i = 0; i < rounds; i++) {
       let t0 = performance.now();
       const b = await execa('node', ['-e', RSS]);
       bare.push({ seconds: (performance.now() - t0) / 1000, rssMB: Number(b.stdout) / 1024 });
+      if (extraCa) {
+        t0 = performance.now();
+        const n = await execa('node', ['-e', RSS], { env: withoutExtraCa, extendEnv: false });
+        bareNoCa.push({ seconds: (performance.now() - t0) / 1000, rssMB: Number(n.stdout) / 1024 });
+      }
 
       rmSync(stamp, { force: true });
       const startedAt = Date.now();
@@ -50,6 +75,12 @@ export async function startupProbe(rounds = 5): Promise<StartupProbe> {
       t0 = performance.now();
       const c = await execa('/usr/bin/time', ['-f', '%M', launcher, '--version'], { env, reject: false });
       cli.push({ seconds: (performance.now() - t0) / 1000, rssMB: Number(c.stderr.trim().split('\n').pop()) / 1024 });
+
+      for (const h of helms) {
+        t0 = performance.now();
+        await h.run(['parallel-hooks', '--version']);
+        throughHelm.get(h.version)?.push((performance.now() - t0) / 1000);
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -58,9 +89,18 @@ export async function startupProbe(rounds = 5): Promise<StartupProbe> {
     seconds: Math.round(median(xs.map((x) => x.seconds)) * 1000) / 1000,
     rssMB: Math.round(median(xs.map((x) => x.rssMB)) * 10) / 10,
   });
+  const pluginCli = sum(cli);
+  const helmPluginStart = Object.fromEntries(
+    [...throughHelm].map(([version, xs]) => [
+      version,
+      { seconds: Math.round((median(xs) - pluginCli.seconds) * 1000) / 1000 },
+    ]),
+  );
   return {
     nodeBare: sum(bare),
+    ...(bareNoCa.length > 0 ? { nodeBareNoExtraCa: sum(bareNoCa) } : {}),
     firstHelmCall: { seconds: Math.round(median(first) * 1000) / 1000 },
-    pluginCli: sum(cli),
+    pluginCli,
+    ...(helms.length > 0 ? { helmPluginStart } : {}),
   };
 }

@@ -37,6 +37,17 @@ const PLOT_TITLES: Record<string, string> = {
   S2: 'S2: pre+post, 4 tiers x 6 hooks (4 waited, 1 s)',
 };
 
+/**
+ * helm's own start of a plugin: every command through the plugin pays it before node starts, so it is
+ * part of each "plugin - plain helm" difference and out of the plugin's reach.
+ */
+function helmStartText(startup: StartupProbe): string {
+  const byVersion = Object.entries(startup.helmPluginStart ?? {});
+  if (byVersion.length === 0) return '';
+  const each = byVersion.map(([v, { seconds }]) => `helm ${v} ${f(seconds, 3)} s`).join(', ');
+  return ` helm's own start of a plugin (\`helm parallel-hooks --version\` minus the launcher's \`--version\`, alternated): ${each}; every command through the plugin pays it before node starts, and a bare node process (above) after it.`;
+}
+
 function sorted(rows: readonly Row[]): Row[] {
   return [...rows].sort(
     (a, b) =>
@@ -194,7 +205,7 @@ export function markdown(m: Meta, rows: readonly Row[], tg: readonly Target[], p
     ...overheadLines(rows),
     ...(m.startup
       ? [
-          `Start-up probe (no cluster, median of 5): a bare node process ${f(m.startup.nodeBare.seconds, 3)} s / ${f(m.startup.nodeBare.rssMB, 0)} MB RSS; the plugin, from its launcher's start to its first helm call (\`upgrade\` of a chart without hooks, the bundle compiled from its code cache), ${f(m.startup.firstHelmCall.seconds, 3)} s; \`helm parallel-hooks --version\` start to exit ${f(m.startup.pluginCli.seconds, 3)} s / ${f(m.startup.pluginCli.rssMB, 0)} MB.`,
+          `Start-up probe (no cluster, median of 5): a bare node process ${f(m.startup.nodeBare.seconds, 3)} s / ${f(m.startup.nodeBare.rssMB, 0)} MB RSS${m.startup.nodeBareNoExtraCa ? ` (${f(m.startup.nodeBareNoExtraCa.seconds, 3)} s / ${f(m.startup.nodeBareNoExtraCa.rssMB, 0)} MB without this machine's NODE_EXTRA_CA_CERTS)` : ''}; the plugin, from its launcher's start to its first helm call (\`upgrade\` of a chart without hooks, the bundle compiled from its code cache), ${f(m.startup.firstHelmCall.seconds, 3)} s; \`--version\` through the launcher, start to exit, ${f(m.startup.pluginCli.seconds, 3)} s / ${f(m.startup.pluginCli.rssMB, 0)} MB.${helmStartText(m.startup)}`,
           ...(m.install
             ? [
                 '',

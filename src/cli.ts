@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ExitCode, exitCodeFor, HookFailureError, PluginError, UsageError } from './errors.js';
 import { HelmArgs, type HelmCommand } from './helm/args.js';
+import { restoreExtraCaEnv } from './kube/extra-ca-env.js';
 import {
   COMMAND_ALIASES,
   ENV_OUTPUT,
@@ -126,6 +127,7 @@ interface ReportRun {
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const startedAt = Date.now();
+  restoreExtraCaEnv(env);
   const run: ReportRun = {};
   const code = await runCommand(argv, env, run);
   if (run.recorder && run.parsed && run.command)

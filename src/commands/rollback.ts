@@ -7,7 +7,7 @@
 import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { ReleaseJson } from '../hooks/parse.js';
-import type { RecordJson } from '../kube/release-store.js';
+import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
 import { recordTime, userLabelsOf } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
 import { type CommandOptions, Session } from './session.js';
@@ -29,18 +29,14 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
   try {
     const namespace = session.releaseNamespace();
     const store = await session.store();
-    const history = await store.history(name, namespace);
-    const current = history[history.length - 1];
+    const revisions = await store.revisions(name, namespace);
+    const history: RevisionInfo[] = revisions.map(({ version, status }) => ({ version, status }));
+    const current = revisions[revisions.length - 1];
     // helm: revision 0 or none means the one before the latest.
     const targetVersion = revisionText && Number(revisionText) > 0 ? Number(revisionText) : (current?.version ?? 1) - 1;
-    const [target, latest] = current
-      ? await Promise.all([
-          targetVersion > 0 ? store.get(name, namespace, targetVersion) : undefined,
-          store.get(name, namespace, current.version),
-        ])
-      : [undefined, undefined];
+    const target = revisions.find((r) => r.version === targetVersion)?.record();
     // No such release or revision: helm says so in its own words and with its own exit code.
-    if (!current || !target || !latest) return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
+    if (!current || !target) return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
 
     const targetJson = target.release as unknown as ReleaseJson;
     const prePlan = session.plan('pre-rollback', targetJson);
@@ -54,6 +50,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
       return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
     }
     session.warmUp();
+    const latest = current.record();
     const version = current.version + 1;
     const around: Around = {
       session,

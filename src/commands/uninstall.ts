@@ -24,10 +24,9 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
   try {
     for (const name of names) {
       const store = await session.store();
-      const history = await store.history(name, namespace);
-      const latest = history[history.length - 1];
-      const record =
-        latest && latest.status !== 'uninstalled' ? await store.get(name, namespace, latest.version) : undefined;
+      const revisions = await store.revisions(name, namespace);
+      const latest = revisions[revisions.length - 1];
+      const record = latest && latest.status !== 'uninstalled' ? latest.record() : undefined;
       if (!record) {
         // Not found, or already uninstalled: helm decides (--ignore-not-found, purge, or its own error).
         const code = await session.helm.passthrough(['uninstall', name, ...flags]);

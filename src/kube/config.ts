@@ -9,6 +9,7 @@ import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import type { Cluster, Context, User } from '@kubernetes/client-node/dist/config_types.js';
 import { PluginError } from '../errors.js';
 import type { HelmSettings } from '../helm/env.js';
+import { trustExtraCa } from './extra-ca.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
 
 export function kubeConfigFor(settings: HelmSettings): KubeConfig {
@@ -43,7 +44,8 @@ function reuseConnections(kc: KubeConfig): KubeConfig {
   const target = kc as unknown as { createAgent: AgentFactory };
   const original = target.createAgent.bind(kc);
   const agents = new Map<string, HttpsAgent>();
-  target.createAgent = (cluster, options) => {
+  target.createAgent = (cluster, given) => {
+    const options = cluster?.server.startsWith('https:') ? trustExtraCa(given) : given;
     if (!cluster?.server.startsWith('https:') || cluster.proxyUrl) return original(cluster, options);
     const key = agentKey(cluster.server, options);
     let agent = agents.get(key);

@@ -58,6 +58,11 @@ export interface RevisionInfo {
   status: string;
 }
 
+/** A revision as listed: its status, and its record decoded on request (from the list, no new request). */
+export interface StoredRevision extends RevisionInfo {
+  record(): ReleaseRecord;
+}
+
 const OWNER = 'helm';
 /** Labels helm's storage sets itself; the others on a record are the user's (--labels). */
 const SYSTEM_LABELS = ['name', 'owner', 'status', 'version', 'createdAt', 'modifiedAt'];
@@ -83,20 +88,45 @@ export class ReleaseStore {
 
   /** Every stored revision of a release with its status (from the labels), oldest first. */
   async history(name: string, namespace: string): Promise<RevisionInfo[]> {
+    return (await this.revisions(name, namespace)).map(({ version, status }) => ({ version, status }));
+  }
+
+  /**
+   * Every stored revision, oldest first, each readable without another request: helm's list of a
+   * release's records carries their data (helm reads its history the same way), so a command that only
+   * asks "does this revision have hooks?" costs one round trip to the API server.
+   */
+  async revisions(name: string, namespace: string): Promise<StoredRevision[]> {
     const labelSelector = `name=${name},owner=${OWNER}`;
+    let items: Array<V1Secret | V1ConfigMap>;
     try {
-      const { items } = await this.cluster.send<{ items: { metadata?: V1ObjectMeta }[] }>({
+      ({ items } = await this.cluster.send<{ items: Array<V1Secret | V1ConfigMap> }>({
         method: 'GET',
         path: this.collection(namespace),
         query: { labelSelector },
-      });
-      return items
-        .map((o) => ({ version: Number(o.metadata?.labels?.version), status: o.metadata?.labels?.status ?? 'unknown' }))
-        .filter((r) => Number.isInteger(r.version))
-        .sort((a, b) => a.version - b.version);
+      }));
     } catch (cause) {
       throw this.cluster.explain(cause, `list the release records of ${name} in ${namespace}`);
     }
+    return items
+      .map((obj) => {
+        const version = Number(obj.metadata?.labels?.version);
+        return {
+          version,
+          status: obj.metadata?.labels?.status ?? 'unknown',
+          record: () => this.recordOf(obj, name, namespace, version),
+        };
+      })
+      .filter((r) => Number.isInteger(r.version))
+      .sort((a, b) => a.version - b.version);
+  }
+
+  private recordOf(obj: V1Secret | V1ConfigMap, name: string, namespace: string, version: number): ReleaseRecord {
+    const encoded =
+      this.driver === 'secret'
+        ? Buffer.from((obj as V1Secret).data?.release ?? '', 'base64').toString('utf8')
+        : ((obj as V1ConfigMap).data?.release ?? '');
+    return { name, namespace, version, release: decode(encoded), labels: { ...(obj.metadata?.labels ?? {}) } };
   }
 
   /** One revision, or undefined when it is not stored. */
@@ -107,11 +137,7 @@ export class ReleaseStore {
         method: 'GET',
         path: `${this.collection(namespace)}/${key}`,
       });
-      const encoded =
-        this.driver === 'secret'
-          ? Buffer.from((obj as V1Secret).data?.release ?? '', 'base64').toString('utf8')
-          : ((obj as V1ConfigMap).data?.release ?? '');
-      return { name, namespace, version, release: decode(encoded), labels: { ...(obj.metadata?.labels ?? {}) } };
+      return this.recordOf(obj, name, namespace, version);
     } catch (cause) {
       if (cause instanceof ApiError && cause.code === 404) return undefined;
       throw this.cluster.explain(cause, `read release record ${key}`);
