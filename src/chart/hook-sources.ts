@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { HelmArgs } from '../helm/args.js';
+import { type HelmArgs, isStdinPath, setFilePaths } from '../helm/args.js';
 import { type HookText, HookTextScan } from '../hooks/hook-text.js';
 import { isGzip, readTar } from '../util/tar.js';
 
@@ -35,16 +35,9 @@ export function hookTextOf(chart: string, args: HelmArgs, stdin: Buffer | undefi
     }
     for (const flag of ['set', 'set-string', 'set-json', 'set-literal'])
       for (const v of args.values(flag)) scan.add(v.replace(/\\\./g, '.')); // --set keys escape dots (helm\.sh/hook)
-    for (const v of args.values('set-file')) {
-      for (const pair of v.split(',')) {
-        const file = pair.slice(pair.indexOf('=') + 1);
-        scan.add(
-          /^\/dev\/stdin$|^\/proc\/self\/fd\/0$/.test(file)
-            ? (stdin?.toString('utf8') ?? '')
-            : readFileSync(file, 'utf8'),
-        );
-      }
-    }
+    for (const v of args.values('set-file'))
+      for (const file of setFilePaths(v))
+        scan.add(isStdinPath(file) ? (stdin?.toString('utf8') ?? '') : readFileSync(file, 'utf8'));
   } catch {
     return undefined; // unreadable, too large, or not a chart: helm says what is wrong
   }

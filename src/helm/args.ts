@@ -193,7 +193,7 @@ export class HelmArgs {
         t.type === 'flag' &&
         t.value !== undefined &&
         ((t.name === 'values' && t.value.split(',').includes('-')) ||
-          (t.name === 'set-file' && /=(\/dev\/stdin|\/proc\/self\/fd\/0)(,|$)/.test(t.value))),
+          (t.name === 'set-file' && setFilePaths(t.value).some(isStdinPath))),
     );
   }
 
@@ -214,4 +214,14 @@ export class HelmArgs {
     }
     return dry;
   }
+}
+
+/** The files of one --set-file value (`k=path[,k2=path2]`), in order. */
+export function setFilePaths(value: string): string[] {
+  return value.split(',').map((pair) => pair.slice(pair.indexOf('=') + 1));
+}
+
+/** A path through which helm reads its own standard input. */
+export function isStdinPath(file: string): boolean {
+  return file === '/dev/stdin' || file === '/proc/self/fd/0';
 }

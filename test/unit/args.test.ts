@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HelmArgs, type HelmCommand, tokenize, VALUE_SHORT_FLAGS, valueFlagsFor } from '../../src/helm/args.js';
+import {
+  HelmArgs,
+  type HelmCommand,
+  isStdinPath,
+  setFilePaths,
+  tokenize,
+  VALUE_SHORT_FLAGS,
+  valueFlagsFor,
+} from '../../src/helm/args.js';
 
 const pos = (args: string[]) => new HelmArgs(args).positionals();
 
@@ -100,6 +108,19 @@ test('--dry-run never eats the next argument; isDryRun for every form', () => {
   // last wins, as in helm
   assert.is(dry(['--dry-run', '--dry-run=none']), false);
   assert.is(dry(['--dry-run=none', '--dry-run=server']), true);
+});
+
+test('readsStdin(): -f -, a values list holding -, a --set-file read from /dev/stdin or fd 0', () => {
+  const reads = (args: string[]) => new HelmArgs(['rel', './chart', ...args], 'install').readsStdin();
+  assert.ok(reads(['-f', '-']));
+  assert.ok(reads(['--values=a.yaml,-']));
+  assert.ok(reads(['--set-file', 'k=/dev/stdin']));
+  assert.ok(reads(['--set-file=a=x.txt,b=/proc/self/fd/0']));
+  assert.not.ok(reads(['-f', 'a.yaml', '--set-file', 'k=/dev/stdin.txt']));
+  assert.not.ok(reads(['--set', 'k=/dev/stdin']), '--set takes the text itself');
+  assert.equal(setFilePaths('a=x.txt,b=/dev/stdin'), ['x.txt', '/dev/stdin']);
+  assert.ok(isStdinPath('/dev/stdin'));
+  assert.not.ok(isStdinPath('/dev/stdin/x'));
 });
 
 test('positionals of rollback and uninstall', () => {
