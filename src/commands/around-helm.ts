@@ -88,15 +88,14 @@ export async function runPostHooks(
   // helm supersedes what it replaced only after the post hooks succeed: until then every older revision
   // keeps the status it had before helm's main command (one list to find those helm changed).
   const changed: Array<{ record: ReleaseRecord; after: string }> = [];
-  const now = await store.history(name, namespace);
+  const now = await store.revisions(name, namespace);
   for (const old of before) {
-    const after = now.find((r) => r.version === old.version)?.status;
-    if (old.version === version || after === undefined || after === old.status) continue;
-    const record = await store.get(name, namespace, old.version);
-    if (!record) continue;
+    const listed = now.find((r) => r.version === old.version);
+    if (old.version === version || listed === undefined || listed.status === old.status) continue;
+    const record = listed.record();
     record.release.info.status = old.status;
     await store.update(record);
-    changed.push({ record, after });
+    changed.push({ record, after: listed.status });
   }
   await keeper.flush();
   await guarded(around, keeper, 'post', () => session.runEvent(plan, keeper, around.apply));

@@ -116,13 +116,11 @@ export async function cleanUpCreated(
   version: number,
 ): Promise<void> {
   const store = await session.store();
-  const history = await store.history(name, namespace);
-  const previous = history.filter((r) => r.version < version && r.status === 'deployed').pop();
-  const [now, before] = await Promise.all([
-    store.get(name, namespace, version),
-    previous ? store.get(name, namespace, previous.version) : undefined,
-  ]);
+  const revisions = await store.revisions(name, namespace);
+  const previous = revisions.filter((r) => r.version < version && r.status === 'deployed').pop();
+  const now = revisions.find((r) => r.version === version)?.record();
   if (!now) return;
+  const before = previous?.record();
   const key = (o: ManifestObject) =>
     `${o.apiVersion.split('/').length > 1 ? o.apiVersion.split('/')[0] : ''}/${o.kind}/${o.namespace ?? namespace}/${o.name}`;
   const old = new Set(manifestObjects(String(before?.release.manifest ?? '')).map(key));

@@ -7,7 +7,7 @@
 import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
 import type { ReleaseJson } from '../hooks/parse.js';
-import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
+import type { RecordJson } from '../kube/release-store.js';
 import { recordTime, userLabelsOf } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
 import { type CommandOptions, Session } from './session.js';
@@ -30,7 +30,6 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
     const namespace = session.releaseNamespace();
     const store = await session.store();
     const revisions = await store.revisions(name, namespace);
-    const history: RevisionInfo[] = revisions.map(({ version, status }) => ({ version, status }));
     const current = revisions[revisions.length - 1];
     // helm: revision 0 or none means the one before the latest.
     const targetVersion = revisionText && Number(revisionText) > 0 ? Number(revisionText) : (current?.version ?? 1) - 1;
@@ -96,7 +95,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
         stderr: '',
       });
     }
-    await runPostHooks({ ...around, phase: 'post' }, 'post-rollback', version, ran, history);
+    await runPostHooks({ ...around, phase: 'post' }, 'post-rollback', version, ran, revisions);
     return 0;
   } finally {
     await session.close();

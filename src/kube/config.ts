@@ -3,7 +3,7 @@
  * --kubeconfig), HELM_KUBECONTEXT, and the HELM_KUBE* overrides of the API server, token, CA, TLS name and
  * impersonated user.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { type AgentOptions, Agent as HttpsAgent } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import type { Cluster, Context, User } from '@kubernetes/client-node/dist/config_types.js';
@@ -68,11 +68,15 @@ function agentKey(server: string, options: AgentOptions): string {
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined) continue;
     hash.update(`\0${name}=`);
-    if (Buffer.isBuffer(value)) hash.update(value);
-    else if (Array.isArray(value)) hash.update(arrayDigest(value));
-    else hash.update(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+    if (Array.isArray(value)) hash.update(arrayDigest(value));
+    else hashValue(hash, value);
   }
   return hash.digest('hex');
+}
+
+function hashValue(hash: Hash, value: unknown): void {
+  if (Buffer.isBuffer(value)) hash.update(value);
+  else hash.update(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
 }
 
 /**
@@ -86,8 +90,7 @@ function arrayDigest(value: readonly unknown[]): string {
     const hash = createHash('sha256');
     for (const item of value) {
       hash.update('\0');
-      if (Buffer.isBuffer(item)) hash.update(item);
-      else hash.update(typeof item === 'string' ? item : (JSON.stringify(item) ?? String(item)));
+      hashValue(hash, item);
     }
     digest = hash.digest('hex');
     arrayDigests.set(value, digest);
