@@ -9,41 +9,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-// node-fetch (used by the Kubernetes client) takes Node's own URL when there is one, which Node >= 20 always
-// has; its fallback, whatwg-url, and the Unicode tables under it (0.3 MB) are left out.
-const builtInUrl = {
-  name: 'built-in-url',
-  setup(build) {
-    build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'built-in-url' }));
-    build.onLoad({ filter: /.*/, namespace: 'built-in-url' }, () => ({
-      contents: 'module.exports = { URL: globalThis.URL, URLSearchParams: globalThis.URLSearchParams };',
-      loader: 'js',
-    }));
-  },
-};
-
-// The Kubernetes client's kubeconfig loader (dist/config.js) takes two names from its generated API client's
-// index, which re-exports 700 API models and every API class; its package does not mark them free of side
-// effects, so a bundler keeps them all. The loader gets just those two (measured: bundle 1.02 -> 0.69 MB).
-const loaderNeedsOnly = {
-  name: 'kubeconfig-loader-needs-only',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
-      /@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(args.importer)
-        ? { path: args.importer, namespace: 'kubeconfig-loader-needs-only' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'kubeconfig-loader-needs-only' }, (args) => ({
-      contents: [
-        "export { createConfiguration } from './gen/configuration.js';",
-        "export { ServerConfiguration } from './gen/servers.js';",
-      ].join('\n'),
-      resolveDir: dirname(args.path),
-      loader: 'js',
-    }));
-  },
-};
-
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 rmSync(join(repo, 'dist'), { recursive: true, force: true });
@@ -64,7 +29,6 @@ const result = await build({
   // The version is stamped in; the source's fallback (reading package.json beside it) is then dead code.
   define: { HPH_VERSION: JSON.stringify(version), 'import.meta.url': '""' },
   logLevel: 'warning',
-  plugins: [builtInUrl, loaderNeedsOnly],
 });
 // The launcher compiles the bundle as a plain script (vm.Script, for the code cache), which has no loader
 // for import(): every import must be bundled or a require().

@@ -11,8 +11,8 @@ import { CHART_CAP_ANNOTATION, type LifecycleEvent } from '../hooks/model.js';
 import { hooksFromRelease, type ReleaseJson } from '../hooks/parse.js';
 import { type EventPlan, planEvent } from '../hooks/plan.js';
 import type { Cluster } from '../kube/cluster.js';
-import { checkClusterSettings } from '../kube/kubeconfig-files.js';
 import type { Driver, ReleaseRecord, ReleaseStore } from '../kube/release-store.js';
+import { restConfigFromEnv } from '../kube/rest-config.js';
 import { newStats } from '../kube/stats.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import { planLines } from '../output/format.js';
@@ -81,7 +81,9 @@ export class Session {
       throw new UsageError(`--timeout: ${(error as Error).message}`);
     }
     this.driver = driverOf(opts.env.HELM_DRIVER);
-    if (!this.dryRun) checkClusterSettings(this.settings);
+    // What helm would refuse about the kubeconfig and its settings is refused before anything runs (a chart
+    // with only post hooks would otherwise be installed first); nothing is sent, no credential plugin runs.
+    if (!this.dryRun) restConfigFromEnv(this.settings, opts.env);
   }
 
   /** The release namespace, as helm resolves it (HelmArgs.releaseNamespace). */
@@ -142,8 +144,9 @@ export class Session {
       );
     }
     this.kube ??= (async () => {
-      const [{ kubeConfigFor }, { Cluster }, { WatchHub }, { ReleaseStore }] = await this.kubeModules();
-      const cluster = new Cluster(kubeConfigFor(this.settings), { qps: this.settings.qps, burst: this.settings.burst });
+      const [{ connectionFor }, { Cluster }, { WatchHub }, { ReleaseStore }] = await this.kubeModules();
+      const connection = connectionFor(this.settings, this.opts.env, { stdinIsTerminal: Boolean(process.stdin.isTTY) });
+      const cluster = new Cluster(connection, { qps: this.settings.qps, burst: this.settings.burst });
       return { cluster, hub: new WatchHub(cluster), store: new ReleaseStore(cluster, driver) };
     })();
     return this.kube;
@@ -217,10 +220,12 @@ export class Session {
   async close(): Promise<void> {
     const kube = this.kube ? await this.kube.catch(() => undefined) : undefined;
     kube?.hub.close();
+    kube?.cluster.close();
     const statsFile = this.opts.env.HELM_PARALLEL_HOOKS_STATS;
     if (statsFile) {
       const stats = kube?.cluster.stats ?? newStats();
-      writeFileSync(statsFile, JSON.stringify({ ...stats, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+      const execRuns = kube?.cluster.execRuns ?? 0;
+      writeFileSync(statsFile, JSON.stringify({ ...stats, execRuns, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
     }
   }
 }

@@ -3,10 +3,11 @@
  * read, lists, logs, helm's release records), so requests are counted, transient failures retried, and
  * errors turned into messages a person can act on.
  */
-import type { CoreV1Event, KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
 import type { HookObject } from '../hooks/model.js';
-import { ApiError, KubeApi, RateLimit } from './api.js';
+import { ApiError, type ApiRequest, KubeApi, RateLimit, type WatchEvent } from './api.js';
+import type { Connection } from './config.js';
 import { type ApiStats, newStats } from './stats.js';
 
 export interface ObjectRef {
@@ -39,26 +40,53 @@ export class NoKindError extends PluginError {
 const RETRY_MS = 30_000;
 
 export class Cluster {
-  readonly kc: KubeConfig;
   readonly stats: ApiStats = newStats();
-  readonly api: KubeApi;
   /** The field manager helm's Kubernetes client uses. */
   readonly fieldManager: string;
-  private readonly user: string;
+  private readonly api: KubeApi;
   private readonly discovery = new Map<string, Promise<Map<string, KindInfo> | undefined>>();
 
-  constructor(kc: KubeConfig, opts: { fieldManager?: string; qps?: number; burst?: number } = {}) {
-    this.kc = kc;
+  constructor(
+    private readonly connection: Connection,
+    opts: { fieldManager?: string; qps?: number; burst?: number } = {},
+  ) {
     const limit = opts.qps ? new RateLimit(opts.qps, opts.burst ?? 100) : undefined;
-    this.api = new KubeApi(kc, limit);
+    this.api = new KubeApi(connection.config, connection.credentials, connection.transport, limit);
     this.fieldManager = opts.fieldManager ?? 'helm';
-    this.user = kc.getCurrentUser()?.name ?? 'the current user';
   }
 
-  /** One request (counted; transient failures retried for a bounded time). */
-  async send<T>(req: Parameters<KubeApi['send']>[0]): Promise<T> {
+  /** Where requests go (for messages). */
+  get server(): URL {
+    return this.api.server;
+  }
+
+  /** One request (counted; transient failures retried for a bounded time unless the request says otherwise). */
+  async send<T>(req: ApiRequest): Promise<T> {
     this.stats.requests++;
     return this.api.send<T>({ retryForMs: RETRY_MS, ...req });
+  }
+
+  /** One watch connection (counted per namespace/kind): see KubeApi.watch. */
+  async watch<T>(
+    key: string,
+    path: string,
+    query: Record<string, string | undefined>,
+    onEvent: (event: WatchEvent<T>) => void,
+    signal: AbortSignal,
+  ): Promise<{ done: Promise<void> }> {
+    this.stats.watchConnections++;
+    this.stats.watchesByKey[key] = (this.stats.watchesByKey[key] ?? 0) + 1;
+    return this.api.watch(path, query, onEvent, signal);
+  }
+
+  /** How many times an exec credential plugin ran in this process. */
+  get execRuns(): number {
+    return this.connection.credentials.exec?.runs ?? 0;
+  }
+
+  /** Closes the connections (at the end of a command). */
+  close(): void {
+    this.connection.transport.close();
   }
 
   /** Discovery of one apiVersion (cached): undefined when the cluster does not serve that group/version. */
@@ -243,13 +271,12 @@ export class Cluster {
   /** Turns an API failure into what failed, why, and what to do. */
   explain(cause: unknown, action: string): PluginError {
     if (cause instanceof PluginError) return cause;
-    // The JSON client's ApiError, or client-node's watch error (a plain Error carrying statusCode).
-    const watchCode = (cause as { statusCode?: unknown } | null)?.statusCode;
-    if (cause instanceof ApiError || typeof watchCode === 'number') {
-      const code = cause instanceof ApiError ? cause.code : (watchCode as number);
-      const body = cause instanceof ApiError ? cause.status?.message : undefined;
+    if (cause instanceof ApiError) {
+      const code = cause.code;
+      const body = cause.status?.message;
       if (code === 403) {
-        return new PluginError(`RBAC: ${action} forbidden for ${this.user}${body ? `: ${body}` : ''}`, {
+        // The API server's message names the identity it saw (User "..."), which is what RBAC judged.
+        return new PluginError(`RBAC: ${action} forbidden${body ? `: ${body}` : ''}`, {
           cause,
           hint: "Ask for the Role that lets you manage the chart's hook kinds in this namespace.",
         });
@@ -265,7 +292,7 @@ export class Cluster {
     const msg = cause instanceof Error ? cause.message : String(cause);
     return new PluginError(`cannot ${action}: ${msg}`, {
       cause,
-      hint: `Check that the cluster ${this.api.server.origin} is reachable.`,
+      hint: `Check that the cluster ${this.api.server.origin} is reachable${this.connection.transport.proxy ? ` through the proxy ${this.connection.transport.proxy.host}` : ''}.`,
     });
   }
 }

@@ -4,8 +4,8 @@
  * Waiters are callbacks keyed by object name, evaluated on every change of that object.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import { longTimeout } from '../util/timer.js';
+import { ApiError } from './api.js';
 import type { Cluster } from './cluster.js';
 
 export type WatchedKind = 'Job' | 'Pod';
@@ -20,12 +20,14 @@ interface Waiter {
   fail(error: Error): void;
 }
 
-/** 401, 403 and 404 on a list or watch will not heal by retrying: the waiters fail at once. */
+/**
+ * 401, 403 and 404 on a list or watch will not heal by retrying: the waiters fail at once. (A 403 while the
+ * API server's authorizer starts is retried by KubeApi before it gets here.)
+ */
 function permanent(error: unknown): boolean {
   let e: unknown = error;
   for (let i = 0; i < 4 && e; i++) {
-    const code = (e as { code?: unknown; statusCode?: unknown }).statusCode ?? (e as { code?: unknown }).code;
-    if (code === 401 || code === 403 || code === 404) return true;
+    if (e instanceof ApiError && (e.code === 401 || e.code === 403 || e.code === 404)) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;
@@ -96,11 +98,10 @@ class SharedWatch {
   }
 
   private async list(): Promise<void> {
-    this.cluster.stats.requests++;
     let items: KubernetesObject[];
     let rv: string | undefined;
     try {
-      const res = await this.cluster.api.send<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }>({
+      const res = await this.cluster.send<{ items: KubernetesObject[]; metadata?: { resourceVersion?: string } }>({
         method: 'GET',
         path: this.path,
         retryForMs: 5_000,
@@ -123,15 +124,14 @@ class SharedWatch {
 
   private async watch(): Promise<void> {
     if (this.closed) return;
-    const key = `${this.namespace}/${this.kind}`;
-    this.cluster.stats.watchConnections++;
-    this.cluster.stats.watchesByKey[key] = (this.cluster.stats.watchesByKey[key] ?? 0) + 1;
     let gone = false;
-    const watcher = new Watch(this.cluster.kc);
-    this.abort = await watcher.watch(
+    const abort = new AbortController();
+    this.abort = abort;
+    const stream = this.cluster.watch<KubernetesObject & { code?: number }>(
+      `${this.namespace}/${this.kind}`,
       this.path,
-      { resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
-      (type: string, obj: KubernetesObject & { code?: number }) => {
+      { resourceVersion: this.resourceVersion, allowWatchBookmarks: 'true' },
+      ({ type, object: obj }) => {
         if (type === 'ERROR') {
           if (obj.code === 410) gone = true;
           return;
@@ -149,16 +149,21 @@ class SharedWatch {
         }
         this.notify(name);
       },
-      (err: unknown) => {
-        if (this.closed) return;
-        if (permanent(err)) return this.failAll(this.cluster.explain(err, `watch ${this.kind}s in ${this.namespace}`));
-        // Watch reports a non-200 answer as a plain Error carrying `statusCode` (not an ApiException).
-        const expired = gone || (err as { statusCode?: number } | null)?.statusCode === 410;
-        setTimeout(() => void this.resume(expired), err ? RECONNECT_DELAY_MS : 0);
-      },
+      abort.signal,
     );
-    // close() during the request had no controller to abort yet: end this connection now.
-    if (this.closed) this.abort.abort();
+    const ended = (err: unknown) => {
+      if (this.closed) return;
+      if (permanent(err)) return this.failAll(this.cluster.explain(err, `watch ${this.kind}s in ${this.namespace}`));
+      const expired = gone || (err instanceof ApiError && err.code === 410);
+      setTimeout(() => void this.resume(expired), err ? RECONNECT_DELAY_MS : 0);
+    };
+    try {
+      const { done } = await stream;
+      done.then(() => ended(null), ended);
+    } catch (error) {
+      ended(error);
+    }
+    // close() while the watch was opening: its abort already ended it (done resolves, nothing resumes).
   }
 
   private async resume(expired: boolean): Promise<void> {

@@ -1,0 +1,199 @@
+/**
+ * An exec credential plugin (EKS `aws eks get-token`, GKE `gke-gcloud-auth-plugin`, AKS `kubelogin`, ...)
+ * run as client-go runs it (docs/CREDENTIALS.md, "Exec plugins"):
+ * - once per process: the credential is kept until its expirationTimestamp (none: for the whole process);
+ *   requests that need it meanwhile wait for the one run;
+ * - again after a 401 answered to the credential still cached (once: a 401 to an older one only waits);
+ * - with KUBERNETES_EXEC_INFO: apiVersion, kind, spec.interactive and, with provideClusterInfo, spec.cluster;
+ * - with the kubeconfig's env added to the process environment, its args, stderr passed through to the
+ *   user, stdin given only when interactive (interactiveMode Never / IfAvailable / Always);
+ * - failures in client-go's words, the installHint shown when the command is missing; never its stdout
+ *   (it holds the token).
+ */
+import { spawn } from 'node:child_process';
+import { PluginError } from '../errors.js';
+import type { ExecConfig } from './kubeconfig.js';
+import type { ExecClusterInfo } from './rest-config.js';
+
+export interface ExecCredential {
+  token: string | undefined;
+  cert: Buffer | undefined;
+  key: Buffer | undefined;
+  /** ms since the epoch; undefined: valid for the whole process. */
+  expiresAt: number | undefined;
+}
+
+/** How one run is done: the real one spawns the command; unit tests give their own. */
+export type ExecRunner = (
+  command: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; stdin: 'inherit' | 'ignore' },
+) => Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; notFound: boolean }>;
+
+export interface ExecDeps {
+  env: NodeJS.ProcessEnv;
+  /** Whether the plugin's standard input is a terminal (client-go asks of stdin). */
+  stdinIsTerminal: boolean;
+  now?: () => number;
+  run?: ExecRunner;
+}
+
+const NOT_INSTALLED = [
+  'It looks like you are trying to use a client-go credential plugin that is not installed.',
+  '',
+  'To learn more about this feature, consult the documentation available at:',
+  '      https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins',
+].join('\n');
+
+export class ExecCredentialProvider {
+  /** How many times the command ran (the benchmark and tests read it). */
+  runs = 0;
+  private cached: ExecCredential | undefined;
+  private running: Promise<ExecCredential> | undefined;
+  private readonly now: () => number;
+  private readonly run: ExecRunner;
+
+  constructor(
+    private readonly exec: ExecConfig,
+    private readonly cluster: ExecClusterInfo | undefined,
+    private readonly user: string,
+    private readonly deps: ExecDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.run = deps.run ?? spawnRunner;
+  }
+
+  /** The cached credential while it is valid, else the result of one (shared) run. */
+  get(): Promise<ExecCredential> {
+    const cached = this.cached;
+    if (cached && (cached.expiresAt === undefined || this.now() < cached.expiresAt)) return Promise.resolve(cached);
+    return this.refresh();
+  }
+
+  /** A 401 was answered to `used`: run again unless a newer credential already replaced it. */
+  unauthorized(used: ExecCredential): Promise<ExecCredential> {
+    if (this.cached !== used) return this.get();
+    this.cached = undefined;
+    return this.refresh();
+  }
+
+  private refresh(): Promise<ExecCredential> {
+    this.running ??= this.runOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private interactive(): boolean {
+    const mode = this.exec.interactiveMode ?? 'IfAvailable';
+    if (mode === 'Never') return false;
+    if (mode === 'Always' && !this.deps.stdinIsTerminal) {
+      throw this.failure('exec plugin cannot support interactive mode: standard input is not a terminal');
+    }
+    return this.deps.stdinIsTerminal;
+  }
+
+  private async runOnce(): Promise<ExecCredential> {
+    const interactive = this.interactive();
+    const apiVersion = this.exec.apiVersion as string;
+    const info = {
+      kind: 'ExecCredential',
+      apiVersion,
+      spec: { ...(this.cluster ? { cluster: this.cluster } : {}), interactive },
+    };
+    const env: NodeJS.ProcessEnv = { ...this.deps.env };
+    for (const e of this.exec.env ?? []) env[e.name] = e.value;
+    env.KUBERNETES_EXEC_INFO = JSON.stringify(info);
+    this.runs++;
+    let result: Awaited<ReturnType<ExecRunner>>;
+    try {
+      result = await this.run(this.exec.command, this.exec.args ?? [], {
+        env,
+        stdin: interactive ? 'inherit' : 'ignore',
+      });
+    } catch (cause) {
+      throw this.failure(`exec: ${(cause as Error).message}`);
+    }
+    if (result.notFound) {
+      const hint = this.exec.installHint ? `\n\n${this.exec.installHint}` : '';
+      throw this.failure(`exec: executable ${this.exec.command} not found\n\n${NOT_INSTALLED}${hint}`);
+    }
+    if (result.code !== 0) {
+      const how = result.code === null ? `was killed by ${result.signal}` : `failed with exit code ${result.code}`;
+      throw this.failure(`exec: executable ${this.exec.command} ${how}`);
+    }
+    const credential = this.decode(result.stdout, apiVersion);
+    this.cached = credential;
+    return credential;
+  }
+
+  private decode(stdout: string, apiVersion: string): ExecCredential {
+    let doc: {
+      kind?: unknown;
+      apiVersion?: unknown;
+      status?: {
+        token?: unknown;
+        clientCertificateData?: unknown;
+        clientKeyData?: unknown;
+        expirationTimestamp?: unknown;
+      };
+    };
+    try {
+      doc = JSON.parse(stdout);
+    } catch {
+      // The text is not quoted: it may hold a token.
+      throw this.failure('decoding stdout: the exec plugin did not print an ExecCredential JSON object');
+    }
+    if (doc === null || typeof doc !== 'object') throw this.failure('decoding stdout: not an ExecCredential object');
+    if (doc.kind !== 'ExecCredential')
+      throw this.failure(`decoding stdout: expected kind ExecCredential, got ${JSON.stringify(String(doc.kind))}`);
+    if (doc.apiVersion !== apiVersion) {
+      throw this.failure(
+        `exec plugin is configured to use API version ${apiVersion}, plugin returned version ${String(doc.apiVersion)}`,
+      );
+    }
+    const status = doc.status;
+    if (!status || typeof status !== 'object') throw this.failure("exec plugin didn't return a status field");
+    const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+    const token = str(status.token);
+    const cert = str(status.clientCertificateData);
+    const key = str(status.clientKeyData);
+    if (!token && !cert && !key) throw this.failure("exec plugin didn't return a token or cert/key pair");
+    if (!cert !== !key) throw this.failure('exec plugin returned only certificate or key, not both');
+    let expiresAt: number | undefined;
+    if (status.expirationTimestamp !== undefined && status.expirationTimestamp !== null) {
+      expiresAt = typeof status.expirationTimestamp === 'string' ? Date.parse(status.expirationTimestamp) : Number.NaN;
+      if (Number.isNaN(expiresAt)) throw this.failure('decoding stdout: expirationTimestamp is not an RFC 3339 time');
+    }
+    return {
+      token,
+      cert: cert ? Buffer.from(cert, 'utf8') : undefined,
+      key: key ? Buffer.from(key, 'utf8') : undefined,
+      expiresAt,
+    };
+  }
+
+  private failure(reason: string): PluginError {
+    return new PluginError(`getting credentials for user "${this.user}": ${reason}`, {
+      hint: "The kubeconfig's exec credential plugin failed (its own messages, if any, are above); helm uses the same plugin and fails the same way. Fix it (log in again, install it), then retry.",
+    });
+  }
+}
+
+const spawnRunner: ExecRunner = (command, args, opts) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: opts.env,
+      stdio: [opts.stdin, 'pipe', 'inherit'],
+      windowsHide: true,
+    });
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') resolve({ code: null, signal: null, stdout: '', notFound: true });
+      else reject(error);
+    });
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: Buffer.concat(chunks).toString('utf8'), notFound: false }),
+    );
+  });
