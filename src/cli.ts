@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { ExitCode, exitCodeFor, HookFailureError, PluginError, UsageError } from './errors.js';
+import { ExitCode, exitCodeFor, HelmError, HookFailureError, PluginError, UsageError } from './errors.js';
 import { HelmArgs, type HelmCommand } from './helm/args.js';
 import { restoreExtraCaEnv } from './kube/extra-ca-env.js';
 import {
@@ -90,6 +90,12 @@ async function makeReporter(mode: 'plain' | 'spinner'): Promise<Reporter> {
 
 function printError(error: unknown): void {
   const lines: string[] = [];
+  // A helm call whose output the plugin read (a render) failed: what helm (and what it ran, such as a
+  // credential plugin) said before its error line, as plain helm would have shown it.
+  if (error instanceof HelmError && error.stderr) {
+    const said = error.stderr.split('\n');
+    lines.push(...said.slice(0, said.length - 1).filter((l) => l.trim() !== ''));
+  }
   if (error instanceof PluginError) {
     lines.push(`Error: ${error.message}`);
     if (error instanceof HookFailureError) for (const f of error.failures) lines.push(`  - ${f}`);

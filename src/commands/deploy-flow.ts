@@ -72,6 +72,14 @@ export async function runDeployFlow(input: DeployInput): Promise<number> {
       ? session.helm.showCrds([chart, ...args.pick(...CHART_LOCATING_FLAGS)]).catch(() => '')
       : Promise.resolve('');
     const historyOf = async (name: string) => (session.dryRun ? [] : (await session.store()).history(name, namespace));
+    // The plugin's first request waits for helm's render: where helm refuses the cluster or the credentials
+    // (a CA that did not sign the server, a credential plugin that cannot run), it refuses first and the
+    // plugin sends nothing. A render that failed only for CRDs not yet installed is made again after them.
+    const first = await rendering.then(
+      (r) => ({ ok: true as const, r }),
+      (e: unknown) => ({ ok: false as const, e }),
+    );
+    if (!first.ok && !(mayInstall && (await crdText) !== '')) throw first.e;
     // A name helm makes is known only from the render.
     const history: RevisionInfo[] = await historyOf(releaseName ?? (await rendering).name);
     const last = history[history.length - 1];

@@ -85,6 +85,11 @@ export class RateLimit {
   }
 }
 
+/** The build stamps the version in (scripts/bundle.mjs). */
+declare const HPH_VERSION: string | undefined;
+/** Told to the API server on every request (audit logs tell the plugin's requests from helm's "Helm/x.y.z"). */
+const USER_AGENT = `helm-parallel-hooks/${typeof HPH_VERSION === 'string' ? HPH_VERSION : 'dev'}`;
+
 /** One watch event as the API server streams it. */
 export interface WatchEvent<T> {
   type: string;
@@ -107,16 +112,27 @@ export class KubeApi {
 
   /** Sends one request; resolves with the parsed JSON body of a 2xx answer, rejects with ApiError otherwise. */
   async send<T = unknown>(req: ApiRequest): Promise<T> {
-    const deadline = Date.now() + (req.retryForMs ?? 0);
+    return (await this.retrying(req, req.retryForMs ?? 0, () =>
+      this.authorized(req, (auth) => this.once(req, auth)),
+    )) as T;
+  }
+
+  /**
+   * Runs `attempt` again after a transient failure (until `retryForMs` has passed) and after a 403 while the
+   * API server's authorizer starts (see startingUp), with backoff; any other failure is thrown at once.
+   */
+  private async retrying<T>(req: ApiRequest, retryForMs: number, attempt: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + retryForMs;
     let forbiddenUntil: number | undefined;
     let delay = 200;
     for (;;) {
       try {
-        return (await this.authorized(req, (auth) => this.once(req, auth))) as T;
+        return await attempt();
       } catch (error) {
         if (req.signal?.aborted) throw error;
+        if (isTransient(error, req.method) || (error as { code?: string }).code === 'ECONNRESET')
+          this.lastOutage = Date.now();
         let retry = isTransient(error, req.method) && Date.now() + delay <= deadline;
-        if (retry) this.lastOutage = Date.now();
         if (!retry && this.startingUp(error)) {
           forbiddenUntil ??= Date.now() + FORBIDDEN_RETRY_MS;
           retry = Date.now() + delay <= forbiddenUntil;
@@ -140,7 +156,9 @@ export class KubeApi {
     signal: AbortSignal,
   ): Promise<{ done: Promise<void> }> {
     const req: ApiRequest = { method: 'GET', path, query: { ...query, watch: 'true' }, signal };
-    const res = await this.authorized(req, (auth) => this.open(req, auth, true));
+    // Transient failures are the caller's to retry (a watch resumes from its resourceVersion); a 403 while the
+    // authorizer starts is retried here, as for any request.
+    const res = await this.retrying(req, 0, () => this.authorized(req, (auth) => this.open(req, auth, true)));
     const done = new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
       lines.on('line', (line) => {
@@ -193,6 +211,7 @@ export class KubeApi {
     const headers: Record<string, string | string[]> = {
       ...auth.headers,
       Accept: req.text ? '*/*' : 'application/json',
+      'User-Agent': USER_AGENT,
     };
     if (body !== undefined) {
       headers['Content-Type'] = req.contentType ?? 'application/json';

@@ -35,7 +35,7 @@ export class Credentials {
     this.now = deps.now ?? Date.now;
     this.exec = auth.type === 'exec' ? new ExecCredentialProvider(auth.exec, auth.cluster, auth.user, deps) : undefined;
     this.fixed = impersonationHeaders(impersonate);
-    if (auth.type === 'basic')
+    if (auth.type === 'basic' && auth.username)
       this.fixed.Authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   }
 
@@ -44,7 +44,8 @@ export class Credentials {
    * OIDC id-token it can use. Throws a message without the secret.
    */
   check(): void {
-    if (this.auth.type === 'token' && this.auth.file) this.tokenFromFile(true);
+    // Without a token beside it, the file is read when the client is built (an unreadable one is an error).
+    if (this.auth.type === 'token' && this.auth.file && !this.auth.token) this.tokenFromFile(true);
     if (this.auth.type === 'oidc') oidcToken(this.auth.config, this.auth.user, this.now());
   }
 
@@ -52,7 +53,9 @@ export class Credentials {
     const headers: Record<string, string | string[]> = { ...this.fixed };
     const auth = this.auth;
     if (auth.type === 'token') {
-      const token = auth.file ? this.tokenFromFile(false) : auth.token;
+      // client-go prefers the file's token on every request (re-read as its copy ages), even over a token
+      // given beside it (helm's --kube-token cannot clear a kubeconfig's tokenFile); the token is the fallback.
+      const token = auth.file ? (this.tokenFromFile(false) ?? auth.token) : auth.token;
       headers.Authorization = `Bearer ${token}`;
     } else if (auth.type === 'oidc') {
       headers.Authorization = `Bearer ${oidcToken(auth.config, auth.user, this.now())}`;
@@ -76,7 +79,7 @@ export class Credentials {
    * The token file's token: read at first use and again once client-go's copy would have expired; a failed
    * re-read keeps the last token (client-go logs it and goes on), a failed first read is an error.
    */
-  private tokenFromFile(first: boolean): string {
+  private tokenFromFile(first: boolean): string | undefined {
     const auth = this.auth as Extract<AuthConfig, { type: 'token' }>;
     const file = auth.file as string;
     const now = this.now();
@@ -87,6 +90,7 @@ export class Credentials {
       if (token === '') throw Object.assign(new Error('empty'), { code: 'empty' });
     } catch (cause) {
       if (this.fileToken && !first) return this.fileToken.token;
+      if (!first && auth.token) return undefined;
       // client-go reads the file when it builds the client; a token given beside it is then never sent.
       throw new PluginError(
         `cannot read the token file ${file} (${(cause as NodeJS.ErrnoException).code ?? 'error'}); nothing was run`,
@@ -102,6 +106,7 @@ export class Credentials {
 export function impersonationHeaders(impersonate: Impersonation | undefined): Record<string, string | string[]> {
   if (!impersonate) return {};
   const headers: Record<string, string | string[]> = { 'Impersonate-User': impersonate.user };
+  // Header names are case-insensitive; '%' is always escaped, so a key cannot be read back wrongly.
   if (impersonate.uid) headers['Impersonate-Uid'] = impersonate.uid;
   if (impersonate.groups.length > 0) headers['Impersonate-Group'] = [...impersonate.groups];
   for (const [key, values] of Object.entries(impersonate.extra))

@@ -96,14 +96,19 @@ export class ExecCredentialProvider {
   private async runOnce(): Promise<ExecCredential> {
     const interactive = this.interactive();
     const apiVersion = this.exec.apiVersion as string;
+    // client-go's encoding: kind, apiVersion, spec (cluster first, its config null when the cluster has no
+    // exec extension), a trailing newline.
     const info = {
       kind: 'ExecCredential',
       apiVersion,
-      spec: { ...(this.cluster ? { cluster: this.cluster } : {}), interactive },
+      spec: {
+        ...(this.cluster ? { cluster: { ...this.cluster, config: this.cluster.config ?? null } } : {}),
+        interactive,
+      },
     };
     const env: NodeJS.ProcessEnv = { ...this.deps.env };
     for (const e of this.exec.env ?? []) env[e.name] = e.value;
-    env.KUBERNETES_EXEC_INFO = JSON.stringify(info);
+    env.KUBERNETES_EXEC_INFO = `${JSON.stringify(info)}\n`;
     this.runs++;
     let result: Awaited<ReturnType<ExecRunner>>;
     try {
@@ -115,7 +120,11 @@ export class ExecCredentialProvider {
       throw this.failure(`exec: ${(cause as Error).message}`);
     }
     if (result.notFound) {
-      const hint = this.exec.installHint ? `\n\n${this.exec.installHint}` : '';
+      // A path (relative ones were made absolute from the kubeconfig's folder) fails as the OS says; a bare
+      // name was looked up on PATH, and gets the kubeconfig's installHint.
+      if (this.exec.command.includes('/') || this.exec.command.includes('\\'))
+        throw this.failure(`exec: fork/exec ${this.exec.command}: no such file or directory`);
+      const hint = this.exec.installHint ? `\n\n${printable(this.exec.installHint)}` : '';
       throw this.failure(`exec: executable ${this.exec.command} not found\n\n${NOT_INSTALLED}${hint}`);
     }
     if (result.code !== 0) {
@@ -178,6 +187,15 @@ export class ExecCredentialProvider {
       hint: "The kubeconfig's exec credential plugin failed (its own messages, if any, are above); helm uses the same plugin and fails the same way. Fix it (log in again, install it), then retry.",
     });
   }
+}
+
+/** client-go shows an installHint with control characters (terminal escapes) replaced by U+XXXX. */
+function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is replaced
+  return text.replace(
+    /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g,
+    (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
 }
 
 const spawnRunner: ExecRunner = (command, args, opts) =>

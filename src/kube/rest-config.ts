@@ -127,8 +127,9 @@ export function restConfigFor(kc: Kubeconfig, settings: HelmSettings, inCluster?
   }
 
   // helm's overrides, merged as clientcmd merges ConfigOverrides (an empty value overrides nothing).
+  // A server override also replaces the kubeconfig's tls-server-name (with --kube-tls-server-name, or none).
   if (settings.kubeApiServer) cluster.server = settings.kubeApiServer;
-  if (settings.kubeTlsServerName) cluster['tls-server-name'] = settings.kubeTlsServerName;
+  if (settings.kubeTlsServerName || settings.kubeApiServer) cluster['tls-server-name'] = settings.kubeTlsServerName;
   if (settings.kubeInsecureSkipTlsVerify || settings.kubeCaFile) {
     // An override of the CA or of insecure-skip-tls-verify replaces all three: a given CA turns verification
     // back on; an insecure override without a CA drops the kubeconfig's CA.
@@ -150,6 +151,15 @@ export function restConfigFor(kc: Kubeconfig, settings: HelmSettings, inCluster?
     );
   }
   validateUser(user, userName ?? '');
+  if (cluster['certificate-authority'] && cluster['certificate-authority-data']) {
+    throw invalid(
+      `certificate-authority-data and certificate-authority are both specified for ${clusterName ?? ''}. certificate-authority-data will override.`,
+    );
+  }
+  const proxy = cluster['proxy-url'];
+  if (proxy && !/^(https?|socks5):\/\/[^/]/i.test(proxy)) {
+    throw invalid(`invalid 'proxy-url' for cluster "${clusterName ?? ''}": it must be an http, https or socks5 URL`);
+  }
 
   const server = serverUrl(host);
   const impersonate = user.as
@@ -263,7 +273,12 @@ function validateUser(user: KubeUser, name: string): void {
     }
   }
   if ((user.token || user.tokenFile) && (user.username || user.password))
-    throw invalid(`${owner}: username/password or bearer token may be set, but not both`);
+    throw invalid(
+      `more than one authentication method found for ${name}; found [token basicAuth], only one is allowed`,
+    );
+  const extra = user['as-user-extra'] ?? {};
+  if (!user.as && (user['as-uid'] || (user['as-groups'] ?? []).length > 0 || Object.keys(extra).length > 0))
+    throw invalid(`requesting uid, groups or user-extra for ${name} without impersonating a user`);
 }
 
 function authOf(user: KubeUser, name: string, host: string, tls: TlsSettings, cluster: KubeCluster): AuthConfig {
