@@ -191,11 +191,13 @@ export class ExecCredentialProvider {
 
 /** client-go shows an installHint with control characters (terminal escapes) replaced by U+XXXX. */
 function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is replaced
-  return text.replace(
-    /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g,
-    (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
-  );
+  let out = '';
+  for (const c of text) {
+    const code = c.codePointAt(0) as number;
+    const control = code < 0x20 ? code < 0x09 || code > 0x0d : code >= 0x7f && code <= 0x9f;
+    out += control ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : c;
+  }
+  return out;
 }
 
 const spawnRunner: ExecRunner = (command, args, opts) =>

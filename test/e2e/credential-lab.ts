@@ -152,7 +152,7 @@ export function execPlugin(dir: string, name: string, apiVersion: string, body: 
       "const fs = require('node:fs');",
       `const raw = process.env.KUBERNETES_EXEC_INFO ?? '';`,
       'let parent = "?";',
-      "try { parent = fs.readFileSync(`/proc/${process.ppid}/comm`, 'utf8').trim(); } catch {}",
+      "try { parent = fs.readFileSync('/proc/' + process.ppid + '/comm', 'utf8').trim(); } catch {}",
       `fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ parent, ppid: process.ppid, info: raw }) + '\\n');`,
       'const info = raw ? JSON.parse(raw) : {};',
       `setTimeout(() => {`,

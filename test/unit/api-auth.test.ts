@@ -389,4 +389,33 @@ test('a watch answered 403 rejects with the ApiError before any event', async ()
   }
 });
 
+test('a watch answered 403 right after the client saw a 503 is retried until the stream opens', async () => {
+  const server = await new ScriptedServer((req, res, seen) => {
+    if (seen.length === 1) return json(res, 503, status(503, 'ServiceUnavailable'));
+    if (seen.length === 2) return json(res, 403, status(403, 'Forbidden'));
+    assert.match(req.url ?? '', 'watch=true');
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(`${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'j' } } })}\n`);
+  }).start();
+  const { api, transport } = client(server.port, tokenRunner().run);
+  try {
+    // No retry budget: the 503 is the answer, but the client has now seen the server failing.
+    const unavailable = await rejection(api.send({ method: 'GET', path: '/apis/batch/v1/namespaces/app/jobs' }));
+    assert.is((unavailable as ApiError).code, 503);
+    const names: string[] = [];
+    const watch = await api.watch<{ metadata: { name: string } }>(
+      '/apis/batch/v1/namespaces/app/jobs',
+      {},
+      (e) => names.push(e.object.metadata.name),
+      new AbortController().signal,
+    );
+    await watch.done;
+    assert.equal(names, ['j']);
+    assert.is(server.seen.length, 3);
+  } finally {
+    transport.close();
+    await server.stop();
+  }
+});
+
 test.run();
