@@ -22,7 +22,13 @@ export interface HelmSettings {
 }
 
 const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
-const truthy = (v: string | undefined) => v !== undefined && /^(1|true|t|yes)$/i.test(v.trim());
+/** Go's strconv.ParseBool, as helm reads its boolean variables (anything else: false). */
+const truthy = (v: string | undefined) => v !== undefined && /^(1|t|T|TRUE|true|True)$/.test(v);
+/** helm's envCSV: the value trimmed of commas and spaces at its ends, split at commas (items kept as they are). */
+const csv = (v: string | undefined) => {
+  const trimmed = (v ?? '').replace(/^[, ]+|[, ]+$/g, '');
+  return trimmed === '' ? [] : trimmed.split(',');
+};
 
 export function helmSettingsFromEnv(env: NodeJS.ProcessEnv): HelmSettings {
   return {
@@ -36,10 +42,7 @@ export function helmSettingsFromEnv(env: NodeJS.ProcessEnv): HelmSettings {
     kubeInsecureSkipTlsVerify: truthy(env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY),
     kubeTlsServerName: nonEmpty(env.HELM_KUBETLS_SERVER_NAME),
     kubeAsUser: nonEmpty(env.HELM_KUBEASUSER),
-    kubeAsGroups: (nonEmpty(env.HELM_KUBEASGROUPS) ?? '')
-      .split(',')
-      .map((g) => g.trim())
-      .filter(Boolean),
+    kubeAsGroups: csv(env.HELM_KUBEASGROUPS),
     debug: truthy(env.HELM_DEBUG),
     qps: Math.max(Number(env.HELM_QPS) || 0, 0),
     burst: Number(env.HELM_BURST_LIMIT) > 0 ? Number(env.HELM_BURST_LIMIT) : 100,

@@ -134,7 +134,7 @@ function oidcToken(config: Record<string, string>, user: string, now: number): s
   if (!config['idp-issuer-url']) throw oidcError(user, 'Must provide idp-issuer-url');
   if (!config['client-id']) throw oidcError(user, 'Must provide client-id');
   const token = config['id-token'];
-  if (token && idTokenValid(token, now)) return token;
+  if (token && idTokenValid(token, now, user)) return token;
   if (!config['refresh-token']) throw oidcError(user, 'No valid id-token, and cannot refresh without refresh-token');
   throw new PluginError(
     `the OIDC id-token of user "${user}" has expired; the plugin does not refresh OIDC tokens itself; nothing was run`,
@@ -144,15 +144,16 @@ function oidcToken(config: Record<string, string>, user: string, now: number): s
   );
 }
 
-function idTokenValid(token: string, now: number): boolean {
+function idTokenValid(token: string, now: number, user: string): boolean {
   const parts = token.split('.');
-  if (parts.length !== 3) return false;
+  if (parts.length !== 3) throw oidcError(user, 'ID Token is not a valid JWT');
+  let claims: { exp?: unknown };
   try {
-    const claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof claims.exp === 'number' && now + OIDC_EXPIRY_DELTA_MS < claims.exp * 1000;
+    claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as { exp?: unknown };
   } catch {
-    return false;
+    throw oidcError(user, 'parsing claims: the id-token payload is not JSON');
   }
+  return typeof claims.exp === 'number' && now + OIDC_EXPIRY_DELTA_MS < claims.exp * 1000;
 }
 
 function oidcError(user: string, reason: string): PluginError {

@@ -11,6 +11,8 @@
  *   (it holds the token).
  */
 import { spawn } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { normalize } from 'node:path';
 import { PluginError } from '../errors.js';
 import type { ExecConfig } from './kubeconfig.js';
 import type { ExecClusterInfo } from './rest-config.js';
@@ -66,7 +68,7 @@ export class ExecCredentialProvider {
   /** The cached credential while it is valid, else the result of one (shared) run. */
   get(): Promise<ExecCredential> {
     const cached = this.cached;
-    if (cached && (cached.expiresAt === undefined || this.now() < cached.expiresAt)) return Promise.resolve(cached);
+    if (cached && (cached.expiresAt === undefined || this.now() <= cached.expiresAt)) return Promise.resolve(cached);
     return this.refresh();
   }
 
@@ -108,11 +110,11 @@ export class ExecCredentialProvider {
     };
     const env: NodeJS.ProcessEnv = { ...this.deps.env };
     for (const e of this.exec.env ?? []) env[e.name] = e.value;
-    env.KUBERNETES_EXEC_INFO = `${JSON.stringify(info)}\n`;
+    env.KUBERNETES_EXEC_INFO = `${goJson(info)}\n`;
     this.runs++;
     let result: Awaited<ReturnType<ExecRunner>>;
     try {
-      result = await this.run(this.exec.command, this.exec.args ?? [], {
+      result = await this.run(this.command(), this.exec.args ?? [], {
         env,
         stdin: interactive ? 'inherit' : 'ignore',
       });
@@ -136,6 +138,12 @@ export class ExecCredentialProvider {
     return credential;
   }
 
+  /** A path is cleaned as Go's filepath.Clean cleans it; a bare name is left to the PATH lookup. */
+  private command(): string {
+    const c = this.exec.command;
+    return c.includes('/') || c.includes('\\') ? normalize(c) : c;
+  }
+
   private decode(stdout: string, apiVersion: string): ExecCredential {
     let doc: {
       kind?: unknown;
@@ -155,10 +163,10 @@ export class ExecCredentialProvider {
     }
     if (doc === null || typeof doc !== 'object') throw this.failure('decoding stdout: not an ExecCredential object');
     if (doc.kind !== 'ExecCredential')
-      throw this.failure(`decoding stdout: expected kind ExecCredential, got ${JSON.stringify(String(doc.kind))}`);
+      throw this.failure('decoding stdout: the object printed is not of kind ExecCredential');
     if (doc.apiVersion !== apiVersion) {
       throw this.failure(
-        `exec plugin is configured to use API version ${apiVersion}, plugin returned version ${String(doc.apiVersion)}`,
+        `exec plugin is configured to use API version ${apiVersion}, plugin returned version ${typeof doc.apiVersion === 'string' && doc.apiVersion !== '' ? doc.apiVersion : 'client.authentication.k8s.io/__internal'}`,
       );
     }
     const status = doc.status;
@@ -171,8 +179,17 @@ export class ExecCredentialProvider {
     if (!cert !== !key) throw this.failure('exec plugin returned only certificate or key, not both');
     let expiresAt: number | undefined;
     if (status.expirationTimestamp !== undefined && status.expirationTimestamp !== null) {
-      expiresAt = typeof status.expirationTimestamp === 'string' ? Date.parse(status.expirationTimestamp) : Number.NaN;
+      const text = status.expirationTimestamp;
+      expiresAt = typeof text === 'string' && RFC3339.test(text) ? Date.parse(text) : Number.NaN;
       if (Number.isNaN(expiresAt)) throw this.failure('decoding stdout: expirationTimestamp is not an RFC 3339 time');
+    }
+    if (cert && key) {
+      try {
+        new X509Certificate(cert);
+        createPrivateKey(key);
+      } catch (cause) {
+        throw this.failure(`failed parsing client key/certificate: ${(cause as Error).message}`);
+      }
     }
     return {
       token,
@@ -187,6 +204,16 @@ export class ExecCredentialProvider {
       hint: "The kubeconfig's exec credential plugin failed (its own messages, if any, are above); helm uses the same plugin and fails the same way. Fix it (log in again, install it), then retry.",
     });
   }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** JSON as Go's encoder writes it: <, >, & and the line separators escaped. */
+function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** client-go shows an installHint with control characters (terminal escapes) replaced by U+XXXX. */

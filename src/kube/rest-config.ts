@@ -192,6 +192,8 @@ export function serverUrl(host: string): URL {
   } else {
     try {
       url = new URL(`http://${host}`);
+      // host[:port] only: a path needs a scheme (client-go: "host must be a URL or a host:port pair").
+      if (url.pathname !== '/' || url.search || url.hash) url = undefined;
     } catch {
       url = undefined;
     }
@@ -245,9 +247,18 @@ function tlsOf(cluster: KubeCluster, user: KubeUser, clusterName: string, userNa
     : user['client-key']
       ? readFile(user['client-key'], 'client-key', owner)
       : undefined;
-  if ((cert === undefined) !== (key === undefined))
-    throw invalid(`${owner} has a client certificate without its key, or a key without its certificate`);
-  return { ca, insecure, serverName: cluster['tls-server-name'] || undefined, cert, key };
+  // A key without a certificate is ignored (client-go only reads the key for a certificate).
+  if (cert !== undefined && key === undefined)
+    throw invalid(
+      `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.`,
+    );
+  return {
+    ca,
+    insecure,
+    serverName: cluster['tls-server-name'] || undefined,
+    cert,
+    key: cert === undefined ? undefined : key,
+  };
 }
 
 function validateUser(user: KubeUser, name: string): void {
@@ -282,26 +293,15 @@ function validateUser(user: KubeUser, name: string): void {
 }
 
 function authOf(user: KubeUser, name: string, host: string, tls: TlsSettings, cluster: KubeCluster): AuthConfig {
+  // An auth-provider is built (and refused) whatever else the user has, as client-go builds it.
+  const provider = user['auth-provider'];
+  if (provider) checkProvider(provider, name);
   // A token, basic auth or a client certificate is used as given: an exec plugin then never runs (client-go).
   if (user.token || user.tokenFile)
     return { type: 'token', token: user.token ?? '', file: user.tokenFile || undefined };
   if (user.username || user.password)
     return { type: 'basic', username: user.username ?? '', password: user.password ?? '' };
-  const provider = user['auth-provider'];
-  if (provider) {
-    if (provider.name !== 'oidc') {
-      throw new PluginError(
-        `the auth-provider "${provider.name}" of user "${name}" is not supported; nothing was run`,
-        {
-          hint:
-            provider.name === 'gcp' || provider.name === 'azure'
-              ? `helm's client library removed it too: use the exec plugin (${provider.name === 'gcp' ? 'gke-gcloud-auth-plugin' : 'kubelogin'}).`
-              : 'Use an exec credential plugin in the kubeconfig.',
-        },
-      );
-    }
-    return { type: 'oidc', config: provider.config ?? {}, user: name };
-  }
+  if (provider) return { type: 'oidc', config: provider.config ?? {}, user: name };
   if (tls.cert) return { type: 'none' };
   if (user.exec) {
     const info: ExecClusterInfo | undefined = user.exec.provideClusterInfo
@@ -317,8 +317,41 @@ function authOf(user: KubeUser, name: string, host: string, tls: TlsSettings, cl
   return { type: 'none' };
 }
 
+/** Only oidc is an auth-provider helm's client-go still has; gcp and azure were removed from it. */
+function checkProvider(provider: { name: string; config?: Record<string, string> }, name: string): void {
+  if (provider.name === 'oidc') {
+    const config = provider.config ?? {};
+    const missing = !config['idp-issuer-url'] ? 'idp-issuer-url' : !config['client-id'] ? 'client-id' : undefined;
+    if (missing) {
+      throw new PluginError(`the OIDC auth-provider of user "${name}": Must provide ${missing}; nothing was run`, {
+        hint: 'helm fails the same way: fix the auth-provider entry in the kubeconfig.',
+      });
+    }
+    return;
+  }
+  const replacement =
+    provider.name === 'gcp'
+      ? 'the "gke-gcloud-auth-plugin" exec credential plugin'
+      : provider.name === 'azure'
+        ? 'the kubelogin exec credential plugin (https://github.com/Azure/kubelogin)'
+        : undefined;
+  throw new PluginError(
+    replacement
+      ? `the ${provider.name} auth-provider of user "${name}" has been removed from helm's client library; nothing was run`
+      : `no Auth Provider found for name "${provider.name}" (user "${name}"); nothing was run`,
+    {
+      hint: replacement
+        ? `Use ${replacement} in the kubeconfig (helm refuses it too).`
+        : 'Use an exec credential plugin in the kubeconfig.',
+    },
+  );
+}
+
 function execClusterInfo(host: string, tls: TlsSettings, cluster: KubeCluster): ExecClusterInfo {
-  const info: ExecClusterInfo = { server: host };
+  // rest.Config's Host: a URL with a path keeps it, without query or fragment.
+  const info: ExecClusterInfo = {
+    server: /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/./i.test(host) ? host.replace(/[?#].*$/, '') : host,
+  };
   if (tls.serverName) info['tls-server-name'] = tls.serverName;
   if (tls.insecure) info['insecure-skip-tls-verify'] = true;
   if (tls.ca) info['certificate-authority-data'] = tls.ca.toString('base64');

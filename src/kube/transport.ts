@@ -38,6 +38,8 @@ export function proxyFor(config: Pick<RestConfig, 'server' | 'proxyUrl'>, env: N
   const host = config.server.hostname.replace(/^\[|\]$/g, '');
   const port = config.server.port || (https ? '443' : '80');
   if (!useProxy(host, port, envAny(env, 'NO_PROXY', 'no_proxy') ?? '')) return undefined;
+  // Go ignores a proxy variable it cannot parse.
+  if (!URL.canParse(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)) return undefined;
   return proxyUrl(value, https ? 'HTTPS_PROXY' : 'HTTP_PROXY');
 }
 
@@ -95,6 +97,7 @@ export function useProxy(host: string, port: string, noProxy: string): boolean {
       if (isIP(h) && sameIp(entry, h) && (entryPort === '' || entryPort === port)) return false;
       continue;
     }
+    if (isIP(h)) continue; // a domain entry never matches an IP host
     if (entry.startsWith('*.')) entry = entry.slice(1);
     const matchHost = !entry.startsWith('.');
     const suffix = matchHost ? `.${entry}` : entry;
@@ -105,6 +108,8 @@ export function useProxy(host: string, port: string, noProxy: string): boolean {
 
 function isLoopback(host: string): boolean {
   if (isIP(host) === 4) return host.startsWith('127.');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host);
+  if (mapped) return (mapped[1] as string).startsWith('127.');
   if (isIP(host) === 6) return ipv6Bytes(host).every((b, i) => b === (i === 15 ? 1 : 0));
   return false;
 }
@@ -152,7 +157,8 @@ type ConnectOptions = AgentOptions & { host?: string; port?: number; servername?
 function tunnelAgent(proxy: URL, options: AgentOptions): HttpsAgent {
   const agent = new HttpsAgent(options);
   const connect = (opts: ConnectOptions, callback: (error: Error | null, socket?: Socket) => void): undefined => {
-    const target = `${opts.host}:${opts.port ?? 443}`;
+    const host = opts.host ?? '';
+    const target = `${isIP(host) === 6 ? `[${host}]` : host}:${opts.port ?? 443}`;
     const headers: Record<string, string> = { Host: target };
     if (proxy.username || proxy.password) {
       const auth = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;

@@ -3,6 +3,7 @@
  * records every run and answers what the test scripts; a fake clock decides expiry. One test uses the real
  * spawn runner with a small node script, counting its runs in a file.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -306,9 +307,45 @@ test("decode failures follow client-go's checks and never quote the plugin's std
   }
 });
 
-test('a client certificate and key are returned as Buffers (with a token, if given)', async () => {
-  const cert = '-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n';
+/** A real self-signed certificate and its key (openssl), PEM. */
+function certAndKey(): { cert: string; key: string } {
+  const d = mkdtempSync(join(tmpdir(), 'hph exec cert '));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(d, 'k.pem'),
+      '-out',
+      join(d, 'c.pem'),
+      '-subj',
+      '/CN=exec-user',
+      '-days',
+      '1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert: readFileSync(join(d, 'c.pem'), 'utf8'), key: readFileSync(join(d, 'k.pem'), 'utf8') };
+}
+
+test("a certificate or key that is not PEM is refused in client-go's words", async () => {
+  const { cert } = certAndKey();
   const key = '-----BEGIN EC PRIVATE KEY-----\nMHcCkey\n-----END EC PRIVATE KEY-----\n';
+  const error = await rejection(
+    provider(fakeRunner(printed({ clientCertificateData: cert, clientKeyData: key })).run).get(),
+  );
+  assert.match(error.message, 'failed parsing client key/certificate');
+  assert.not.match(error.message, 'MHcCkey');
+});
+
+test('a client certificate and key are returned as Buffers (with a token, if given)', async () => {
+  const { cert, key } = certAndKey();
   const onlyCert = await provider(fakeRunner(printed({ clientCertificateData: cert, clientKeyData: key })).run).get();
   assert.instance(onlyCert.cert, Buffer);
   assert.instance(onlyCert.key, Buffer);

@@ -198,7 +198,9 @@ test('a client certificate and key in the kubeconfig mean the exec plugin is not
   const fromFile = config({ server: 'https://h' }, { 'client-certificate-data': b64(certPem), 'client-key': keyFile });
   assert.is(fromFile.tls?.key?.toString(), keyPem);
   const noKey = refusal(() => config({ server: 'https://h' }, { 'client-certificate-data': b64(certPem) }));
-  assert.match(noKey.message, 'user "u"');
+  assert.match(noKey.message, 'client-key-data or client-key must be specified for u');
+  const loneKey = config({ server: 'https://h' }, { 'client-key-data': b64(keyPem) });
+  assert.is(loneKey.tls?.key, undefined, 'a key without a certificate is ignored');
 });
 
 test('token and basic auth together are refused; basic auth alone is used', () => {
@@ -333,13 +335,17 @@ test('provideClusterInfo: the CA file is read in, insecure is passed, no extensi
 
 test('the removed gcp and azure auth-providers are refused, pointing to their exec plugins; oidc is kept', () => {
   const gcp = refusal(() => config({ server: 'https://h' }, { 'auth-provider': { name: 'gcp', config: {} } }));
-  assert.match(gcp.message, 'auth-provider "gcp"');
+  assert.match(gcp.message, 'gcp auth-provider of user "u" has been removed');
   assert.match(gcp.hint ?? '', 'gke-gcloud-auth-plugin');
   const azure = refusal(() => config({ server: 'https://h' }, { 'auth-provider': { name: 'azure', config: {} } }));
-  assert.match(azure.message, 'auth-provider "azure"');
+  assert.match(azure.message, 'azure auth-provider of user "u" has been removed');
   assert.match(azure.hint ?? '', 'kubelogin');
   const unknown = refusal(() => config({ server: 'https://h' }, { 'auth-provider': { name: 'custom' } }));
-  assert.match(unknown.message, 'auth-provider "custom"');
+  assert.match(unknown.message, 'no Auth Provider found for name "custom"');
+  const withToken = refusal(() =>
+    config({ server: 'https://h' }, { token: 't', 'auth-provider': { name: 'gcp', config: {} } }),
+  );
+  assert.match(withToken.message, 'gcp auth-provider', 'refused even beside a token, as client-go builds it');
   const oidcConfig = { 'idp-issuer-url': 'https://issuer', 'client-id': 'cli' };
   assert.equal(config({ server: 'https://h' }, { 'auth-provider': { name: 'oidc', config: oidcConfig } }).auth, {
     type: 'oidc',
