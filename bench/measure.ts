@@ -4,9 +4,9 @@
  * own API statistics (HELM_PARALLEL_HOOKS_STATS) and, from its timestamped plain output, where its time
  * went (before the first event, each event, after the last).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CHART, helm, type Recorded, record } from '../test/e2e/harness.js';
 import { EVENTS, type Event, type ExpectedHook, type Tool, tiersOf } from './scenarios.js';
@@ -15,6 +15,8 @@ export type Major = 3 | 4;
 
 export interface PluginStats {
   requests: number;
+  /** Runs of the exec credential plugin in the plugin's own node process. */
+  execRuns?: number;
   watchConnections: number;
   watchesByKey: Record<string, number>;
   maxRssMB: number;
@@ -75,6 +77,8 @@ export interface RunMeasure {
   phases?: PluginPhases;
   /** The hook report's own time (build and write), from the plugin's "written to ... in N ms" line. */
   reportMs?: number;
+  /** Runs of the exec credential plugin during the command, by every process (helm's and the plugin's). */
+  execRuns?: number;
   stderrTail?: string;
 }
 
@@ -89,7 +93,12 @@ export interface Command {
   chart?: string;
   /** The plugin writes a hook report to this file. */
   reportFile?: string;
+  /** Extra environment (an exec credential kubeconfig: KUBECONFIG). */
+  env?: Record<string, string>;
 }
+
+/** The variable the benchmark's exec credential plugin appends one line per run to (bench/run.ts). */
+export const EXEC_LOG_VAR = 'HPH_BENCH_EXEC_LOG';
 
 export function argsFor(c: Command): string[] {
   const common = [
@@ -119,7 +128,7 @@ export function argsFor(c: Command): string[] {
 /** Runs a command with nothing recorded: seconds, spawn to exit. Throws when it fails. */
 export async function timeOnly(major: Major, c: Command): Promise<number> {
   const t0 = performance.now();
-  const r = await helm(major, argsFor(c));
+  const r = await helm(major, argsFor(c), c.env ?? {});
   const s = (performance.now() - t0) / 1000;
   if (r.exitCode !== 0)
     throw new Error(`helm ${major} ${argsFor(c).join(' ')} failed (${r.exitCode}):\n${tail(r.stderr)}`);
@@ -132,9 +141,15 @@ export async function measured(major: Major, c: Command, hooks: readonly Expecte
   const statsDir = isPlugin ? mkdtempSync(join(tmpdir(), 'hph-bench-stats-')) : undefined;
   const statsFile = statsDir ? join(statsDir, 'stats.json') : undefined;
   const rec = await record(c.namespace);
+  const execLog = c.env ? join(mkdtempSync(join(tmpdir(), 'hph-bench-exec-')), 'runs') : undefined;
+  if (execLog) writeFileSync(execLog, '');
   const spawnedAt = Date.now();
   const t0 = performance.now();
-  const r = await helm(major, argsFor(c), statsFile ? { HELM_PARALLEL_HOOKS_STATS: statsFile } : {});
+  const r = await helm(major, argsFor(c), {
+    ...(c.env ?? {}),
+    ...(execLog ? { [EXEC_LOG_VAR]: execLog } : {}),
+    ...(statsFile ? { HELM_PARALLEL_HOOKS_STATS: statsFile } : {}),
+  });
   const totalS = (performance.now() - t0) / 1000;
   const exitedAt = Date.now();
   const recs = await rec.stop();
@@ -142,6 +157,10 @@ export async function measured(major: Major, c: Command, hooks: readonly Expecte
   const n = c.tool === 'no-hooks' ? 1 : c.tool.parallelism;
   const m: RunMeasure = { exitCode: r.exitCode, totalS, ...analyse(recs, hooks, n) };
   if (r.exitCode !== 0) m.stderrTail = tail(r.stderr);
+  if (execLog) {
+    m.execRuns = readFileSync(execLog, 'utf8').split('\n').filter(Boolean).length;
+    rmSync(dirname(execLog), { recursive: true, force: true });
+  }
   if (statsFile && statsDir) {
     try {
       m.stats = JSON.parse(readFileSync(statsFile, 'utf8')) as PluginStats;

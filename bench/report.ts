@@ -18,13 +18,30 @@ export interface Meta {
 }
 
 const f = (x: number | undefined, d = 2): string => (x === undefined || Number.isNaN(x) ? '' : x.toFixed(d));
-const SCENARIO_ORDER = ['S0', 'S1', 'S2', 'S3', 'S3-sample', 'S4-upgrade', 'S4-rollback', 'S4-uninstall', 'S5', 'S6'];
+const SCENARIO_ORDER = [
+  'S0',
+  'S1',
+  'S1x',
+  'S2',
+  'S3',
+  'S3-sample',
+  'S3x',
+  'S3x-sample',
+  'S4-upgrade',
+  'S4-rollback',
+  'S4-uninstall',
+  'S5',
+  'S6',
+];
 const TITLES: Record<string, string> = {
   S0: 'S0: no hooks (fixed overhead)',
   S1: 'S1: one tier, 16 Jobs x 2 s (pre-upgrade)',
   S2: 'S2: pre- and post-upgrade, 4 weights x 6 hooks (SA, ConfigMap, 3 Jobs, Pod; 1 s)',
+  S1x: 'S1x: S1 with every command (plain helm too) authenticating through an exec credential plugin of 0.3 s',
   S3: 'S3: 500 Jobs x 1 s in one tier',
   'S3-sample': 'S3 sample: 20 Jobs x 1 s, plain helm (basis of the S3 extrapolation)',
+  S3x: 'S3x: S3 through an exec credential plugin of 0.3 s (no hook report)',
+  'S3x-sample': 'S3x sample: 20 Jobs x 1 s, plain helm through the exec plugin',
   'S4-upgrade': 'S4: a chart without hooks (bench/charts/plain, 20 ConfigMaps): upgrade',
   'S4-rollback': 'S4: the same release: rollback to the revision before',
   'S4-uninstall': 'S4: the same release: uninstall (re-installed, untimed, after each)',

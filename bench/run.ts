@@ -15,13 +15,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, release as osRelease, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dropNamespace, helm, helmSetup, namespace, REPO, valuesFile } from '../test/e2e/harness.js';
+import { dropNamespace, helm, helmSetup, kube, namespace, REPO, valuesFile } from '../test/e2e/harness.js';
 import { runCommandScenario } from './commands.js';
 import { installProbe } from './install-probe.js';
-import { type Command, type Major, measured, type RunMeasure, timeOnly } from './measure.js';
+import { type Command, EXEC_LOG_VAR, type Major, measured, type RunMeasure, timeOnly } from './measure.js';
 import { startupProbe } from './probe.js';
 import { consoleSummary, type Meta, markdown, svgPlot } from './report.js';
-import { estimateScenarioS, type Release, SCENARIOS, type Scenario, type Tool } from './scenarios.js';
+import { EXEC_DELAY_MS, estimateScenarioS, type Release, SCENARIOS, type Scenario, type Tool } from './scenarios.js';
 import { type RawRun, rowsFrom, targets } from './summarize.js';
 
 const BENCH = join(REPO, 'bench');
@@ -47,7 +47,7 @@ function options() {
   const runs = values.runs !== undefined ? Number(values.runs) : quick ? 1 : 3;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a whole number >= 1, got "${values.runs}"`);
   const only = values.only?.split(',').map((s) => s.trim().toUpperCase()) ?? (quick ? ['S1'] : undefined);
-  const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.id));
+  const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.id.toUpperCase()));
   const commands = !only || only.includes('S4');
   return { quick, majors: majors as Major[], runs, scenarios, commands, fromRaw: values['from-raw'] };
 }
@@ -120,6 +120,49 @@ async function prepareRelease(major: Major, rel: Release, ns: string, file: stri
   });
 }
 
+/**
+ * A kubeconfig whose user is an exec credential plugin (client.authentication.k8s.io/v1): a node script that
+ * waits EXEC_DELAY_MS, as a cloud token command does, prints the cluster admin's token, and appends a line to
+ * $HPH_BENCH_EXEC_LOG (set per measured command) for every run.
+ */
+function execKubeconfig(): string {
+  const { kc } = kube();
+  const cluster = kc.getCurrentCluster();
+  const token = kc.getCurrentUser()?.token;
+  if (!cluster || !token) throw new Error('the local cluster kubeconfig has no cluster or token');
+  mkdirSync(WORK, { recursive: true });
+  const script = join(WORK, 'exec-credential.cjs');
+  writeFileSync(
+    script,
+    [
+      `#!${process.execPath}`,
+      `const log = process.env.${EXEC_LOG_VAR};`,
+      "if (log) require('node:fs').appendFileSync(log, process.pid + '\\n');",
+      `setTimeout(() => process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ${JSON.stringify(token)} } })), ${EXEC_DELAY_MS});`,
+    ].join('\n'),
+    { mode: 0o700 },
+  );
+  const file = join(WORK, 'exec-kubeconfig.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'bench', cluster: { server: cluster.server, 'certificate-authority-data': cluster.caData } }],
+      users: [
+        {
+          name: 'exec',
+          user: { exec: { command: script, apiVersion: 'client.authentication.k8s.io/v1', interactiveMode: 'Never' } },
+        },
+      ],
+      contexts: [{ name: 'bench', context: { cluster: 'bench', user: 'exec' } }],
+      'current-context': 'bench',
+    }),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
 /** The Widget CRD of S5's custom resources, a release of its own in default, installed around the scenarios. */
 async function widgetCrd(major: Major, action: 'install' | 'uninstall'): Promise<void> {
   const args =
@@ -150,9 +193,10 @@ async function runScenario(
     const sampleFile = sample ? valuesFile(sample.values) : undefined;
     if (sample && sampleFile) await prepareRelease(major, sample, ns, sampleFile, sample.hooks.length);
 
+    const env = sc.credentials === 'exec' ? { env: { KUBECONFIG: execKubeconfig() } } : {};
     for (let round = 1; round <= rounds; round++) {
       const id = (what: string) => `${sc.id}-h${major}-r${round}-${what}`.toLowerCase();
-      const base = { release: sc.release.name, namespace: ns, valuesFile: mainFile, ...chartOf(sc.release) };
+      const base = { release: sc.release.name, namespace: ns, valuesFile: mainFile, ...chartOf(sc.release), ...env };
       const noHooksS = await timeOnly(major, { ...base, tool: 'no-hooks', runId: id('nohooks') });
       for (const tool of sc.tools) {
         await pause(500);
@@ -164,7 +208,7 @@ async function runScenario(
         report(sc.id, helmVersion, round, rounds, label(tool), m, noHooksS);
       }
       if (sample && sampleFile) {
-        const sbase = { release: sample.name, namespace: ns, valuesFile: sampleFile };
+        const sbase = { release: sample.name, namespace: ns, valuesFile: sampleFile, ...env };
         await pause(500);
         const sNoHooks = await timeOnly(major, { ...sbase, tool: 'no-hooks', runId: id('sample-nohooks') });
         const tool: Tool = { tool: 'helm', parallelism: 1 };
@@ -204,8 +248,12 @@ function report(
   const stats = m.stats
     ? `; ${m.stats.requests} requests, ${m.stats.watchConnections} watch(es), ${m.stats.maxRssMB.toFixed(0)} MB`
     : '';
+  const exec =
+    m.execRuns === undefined
+      ? ''
+      : `; exec credential runs ${m.execRuns}${m.stats?.execRuns !== undefined ? ` (${m.stats.execRuns} by the plugin's process)` : ''}`;
   log(
-    `  ${sc} helm ${v} round ${round}/${rounds} ${tool}: total ${f(m.totalS)} s, hook phase ${f(m.hookPhaseS)} s, ideal ${f(noHooks + m.idealHookS)} s (helm --no-hooks ${f(noHooks)} + hooks ${f(m.idealHookS)})${extra}${stats}`,
+    `  ${sc} helm ${v} round ${round}/${rounds} ${tool}: total ${f(m.totalS)} s, hook phase ${f(m.hookPhaseS)} s, ideal ${f(noHooks + m.idealHookS)} s (helm --no-hooks ${f(noHooks)} + hooks ${f(m.idealHookS)})${extra}${stats}${exec}`,
   );
   if (m.exitCode !== 0) log(`    FAILED (exit ${m.exitCode}):\n${m.stderrTail ?? ''}`);
   if (m.missing.length)

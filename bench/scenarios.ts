@@ -34,7 +34,7 @@ export interface Release {
 }
 
 export interface Scenario {
-  id: 'S0' | 'S1' | 'S2' | 'S3' | 'S5' | 'S6';
+  id: 'S0' | 'S1' | 'S2' | 'S3' | 'S5' | 'S6' | 'S1x' | 'S3x';
   title: string;
   release: Release;
   tools: Tool[];
@@ -48,7 +48,16 @@ export interface Scenario {
   needsWidgetCrd?: boolean;
   /** The plugin writes a hook report (--hook-report): its cost is measured against the hook phase. */
   report?: boolean;
+  /**
+   * 'exec': every timed command (plain helm's too) authenticates through an exec credential plugin that takes
+   * EXEC_DELAY_MS, as a managed cluster's token command does (bench/run.ts writes it); the scenario without
+   * the suffix is the same with the token kubeconfig.
+   */
+  credentials?: 'exec';
 }
+
+/** How long the benchmark's exec credential plugin takes (real token commands: 0.3-1 s). */
+export const EXEC_DELAY_MS = 300;
 
 const HELM: Tool = { tool: 'helm', parallelism: 1 };
 const plugin = (parallelism: number): Tool => ({ tool: 'plugin', parallelism });
@@ -225,7 +234,23 @@ const S6: Scenario = {
   tools: [HELM, plugin(1), plugin(8)],
 };
 
-export const SCENARIOS: readonly Scenario[] = [S0, S1, S2, S3, S5, S6];
+/** S1 and S3 again, every command authenticating through an exec credential plugin of 0.3 s. */
+const S1x: Scenario = {
+  ...S1,
+  id: 'S1x',
+  title: `${S1.title}, through an exec credential plugin (${EXEC_DELAY_MS} ms)`,
+  tools: [HELM, plugin(16)],
+  credentials: 'exec',
+};
+const S3x: Scenario = {
+  ...S3,
+  id: 'S3x',
+  title: `${S3.title}, through an exec credential plugin (${EXEC_DELAY_MS} ms)`,
+  report: false,
+  credentials: 'exec',
+};
+
+export const SCENARIOS: readonly Scenario[] = [S0, S1, S1x, S2, S3, S3x, S5, S6];
 
 /**
  * S4 is not a hook scenario: a chart without hooks (bench/charts/plain, 20 ConfigMaps) upgraded, rolled

@@ -51,6 +51,10 @@ export interface Row {
   maxWatchesPerKey?: number;
   requestsPerHook?: number;
   peakRssMB?: number;
+  /** Median over runs of the exec credential plugin's runs per command, every process (exec scenarios). */
+  execRunsPerCommand?: number;
+  /** Most runs of the exec credential plugin by the plugin's own process in one command. */
+  execRunsByPluginProcess?: number;
   /** Median over runs of the hook report's own time / the hook phase (runs that wrote a report). */
   reportShareOfHookPhase?: number;
   reportMs?: number;
@@ -134,6 +138,10 @@ export function rowsFrom(raw: readonly RawRun[], sampleHooks: number, extrapolat
         row.requestsPerHook = round(Math.max(...stats.map((s) => s.requests / first.hookCount)), 2);
       row.peakRssMB = round(Math.max(...stats.map((s) => s.maxRssMB)), 1);
     }
+    const execRuns = good.map((r) => r.m.execRuns).filter((x): x is number => x !== undefined);
+    if (execRuns.length) row.execRunsPerCommand = round(median(execRuns), 1);
+    const byPlugin = stats.map((st) => st.execRuns).filter((x): x is number => x !== undefined);
+    if (byPlugin.length && first.tool.tool === 'plugin') row.execRunsByPluginProcess = Math.max(...byPlugin);
     const withReport = good.filter((r) => r.m.reportMs !== undefined && r.m.hookPhaseS > 0);
     if (withReport.length) {
       row.reportMs = round(median(withReport.map((r) => r.m.reportMs as number)), 0);
@@ -184,11 +192,23 @@ export function rowsFrom(raw: readonly RawRun[], sampleHooks: number, extrapolat
  */
 function extrapolated(raw: readonly RawRun[], measuredRows: readonly Row[], sampleHooks: number, to: number): Row[] {
   const rows: Row[] = [];
-  const samples = raw.filter((r) => r.scenario === 'S3-sample' && r.tool.tool === 'helm' && ok(r));
+  for (const scenario of ['S3', 'S3x']) rows.push(...extrapolatedOf(scenario, raw, measuredRows, sampleHooks, to));
+  return rows;
+}
+
+function extrapolatedOf(
+  scenario: string,
+  raw: readonly RawRun[],
+  measuredRows: readonly Row[],
+  sampleHooks: number,
+  to: number,
+): Row[] {
+  const rows: Row[] = [];
+  const samples = raw.filter((r) => r.scenario === `${scenario}-sample` && r.tool.tool === 'helm' && ok(r));
   for (const helmVersion of [...new Set(samples.map((r) => r.helmVersion))]) {
     const mine = samples.filter((r) => r.helmVersion === helmVersion);
     const plugin = raw.filter(
-      (r) => r.scenario === 'S3' && r.helmVersion === helmVersion && r.tool.tool === 'plugin' && ok(r),
+      (r) => r.scenario === scenario && r.helmVersion === helmVersion && r.tool.tool === 'plugin' && ok(r),
     );
     const pluginByRound = new Map(plugin.map((r) => [r.round, r]));
     const totals: number[] = [];
@@ -206,7 +226,7 @@ function extrapolated(raw: readonly RawRun[], measuredRows: readonly Row[], samp
     if (!totals.length) continue;
     const ideal = median(plugin.map((r) => r.noHooksS + r.m.idealHookS));
     rows.push({
-      scenario: 'S3',
+      scenario,
       helmVersion,
       tool: 'helm',
       parallelism: 1,
@@ -230,7 +250,7 @@ function extrapolated(raw: readonly RawRun[], measuredRows: readonly Row[], samp
     });
     // The plugin's ratio to helm, against the extrapolated time of the same round.
     for (const row of measuredRows) {
-      if (row.scenario === 'S3' && row.helmVersion === helmVersion && row.tool === 'plugin')
+      if (row.scenario === scenario && row.helmVersion === helmVersion && row.tool === 'plugin')
         row.totalVsHelm = round(median(ratios));
     }
   }
@@ -411,6 +431,36 @@ export function targets(
           how: 'median over rounds of plugin total / helm total, same round',
         });
       }
+    }
+    for (const [base, n] of [
+      ['S1', 16],
+      ['S3', 100],
+    ] as const) {
+      const withToken = find(rows, base, v, 'plugin', n);
+      const withExec = find(rows, `${base}x`, v, 'plugin', n);
+      if (!withExec) continue;
+      if (withToken?.totalVsHelm !== undefined && withExec.totalVsHelm !== undefined) {
+        const change = withExec.totalVsHelm / withToken.totalVsHelm - 1;
+        out.push({
+          id: `${base}x-ratio`,
+          text: `${base} through an exec credential plugin of ${0.3} s: plugin / plain helm within 5% of the same ratio with a token`,
+          helmVersion: v,
+          value: `${fmt(withExec.totalVsHelm, 3)} x vs ${fmt(withToken.totalVsHelm, 3)} x (${change >= 0 ? '+' : ''}${fmt(change * 100, 1)}%)`,
+          limit: '|change| <= 5%',
+          pass: Math.abs(change) <= 0.05 && withExec.failedRuns === 0,
+          how: `median over rounds of plugin (N=${n}) total / helm total, same round; ${base}x runs every command (plain helm's too) through the exec plugin`,
+        });
+      }
+      const helmRow = find(rows, `${base}x`, v, 'helm');
+      out.push({
+        id: `${base}x-exec-runs`,
+        text: `${base} through an exec credential plugin: the plugin's own process runs it once per command`,
+        helmVersion: v,
+        value: `${withExec.execRunsByPluginProcess ?? 'n/a'} at most; per command, every process: plugin ${fmt(withExec.execRunsPerCommand, 1)}, plain helm ${fmt(helmRow?.execRunsPerCommand, 1)}`,
+        limit: '<= 1',
+        pass: (withExec.execRunsByPluginProcess ?? Infinity) <= 1,
+        how: "HELM_PARALLEL_HOOKS_STATS execRuns (the plugin's node process), worst run; every process's runs from the exec plugin's own log",
+      });
     }
     const s3 = find(rows, 'S3', v, 'plugin', 100);
     if (s3) {
