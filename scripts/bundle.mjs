@@ -8,6 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writeShims } from './write-shim.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -30,6 +31,20 @@ const result = await build({
   define: { HPH_VERSION: JSON.stringify(version), 'import.meta.url': '""' },
   logLevel: 'warning',
 });
+// The shim that is helm (src/shim): its node form for Windows, and the POSIX sh form written from the same table.
+await build({
+  absWorkingDir: repo,
+  entryPoints: ['src/shim/main.ts'],
+  outfile: 'dist/shim/shim.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+writeShims(repo);
 // The launcher compiles the bundle as a plain script (vm.Script, for the code cache), which has no loader
 // for import(): every import must be bundled or a require().
 const built = readFileSync(join(repo, 'dist/cli.cjs'), 'utf8');

@@ -33,7 +33,11 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FILES = [
   ['plugin.yaml', 0o644],
   ['bin/helm-parallel-hooks', 0o755],
+  ['bin/install-check.cjs', 0o755],
   ['dist/cli.cjs', 0o644],
+  ['dist/shim/helm', 0o755],
+  ['dist/shim/helm.cmd', 0o644],
+  ['dist/shim/shim.cjs', 0o644],
   ['dist/cli.cjs.map', 0o644],
   ['dist/cli.cjs.LEGAL.txt', 0o644],
   ['install.sh', 0o755],

@@ -3,7 +3,8 @@
  * The command line: the only place that reads process.argv, picks spinner or plain output, handles signals
  * and sets the exit code. Each command's module is loaded only when it runs.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { ExitCode, exitCodeFor, HelmError, HookFailureError, PluginError, UsageError } from './errors.js';
 import { HelmArgs, type HelmCommand } from './helm/args.js';
@@ -70,6 +71,10 @@ function helpParser() {
       passthrough,
     )
     .command(['uninstall <RELEASE..>', 'delete'], 'helm uninstall, with parallel pre/post-delete hooks', passthrough)
+    .command(
+      'shim',
+      'print the path of an executable that acts as helm, running install/upgrade/rollback/uninstall through this plugin (for helmfile helmBinary, or a PATH ahead of helm)',
+    )
     .options(options)
     .epilogue(EPILOGUE)
     .version(false)
@@ -86,6 +91,20 @@ async function showHelp(commandWord: string | undefined): Promise<void> {
 async function makeReporter(mode: 'plain' | 'spinner'): Promise<Reporter> {
   if (mode === 'spinner') return new (await import('./output/spinner.js')).SpinnerReporter();
   return new (await import('./output/plain.js')).PlainReporter();
+}
+
+/**
+ * `helm parallel-hooks shim`: the executable in the installed plugin that acts as helm (dist/shim/helm, or
+ * helm.cmd on Windows), for helmfile's helmBinary or a PATH ahead of helm's.
+ */
+function shimPath(env: NodeJS.ProcessEnv): string {
+  const dir = env.HELM_PLUGIN_DIR ? join(env.HELM_PLUGIN_DIR, 'dist') : dirname(resolve(process.argv[1] ?? '.'));
+  const file = join(dir, 'shim', process.platform === 'win32' ? 'helm.cmd' : 'helm');
+  if (!existsSync(file))
+    throw new PluginError(`the shim ${file} is missing`, {
+      hint: 'Reinstall the plugin (a source checkout builds it with npm run build).',
+    });
+  return file;
 }
 
 function printError(error: unknown): void {
@@ -199,6 +218,11 @@ async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, run: 
     const parsed = parseArgv(argv, env);
     if (parsed.version) {
       process.stdout.write(`${await pluginVersion()}\n`);
+      // Which of plugin.yaml's platformCommand entries helm ran: the sh launcher, or node on the bundle.
+      if (/^(1|t|T|TRUE|true|True)$/.test(env.HELM_DEBUG ?? ''))
+        process.stderr.write(
+          `[parallel-hooks] started by ${env.HELM_PARALLEL_HOOKS_LAUNCHER === 'sh' ? 'the sh launcher (bin/helm-parallel-hooks)' : 'node on dist/cli.cjs (no launcher)'} on ${process.platform}\n`,
+        );
       return ExitCode.ok;
     }
     if (parsed.commandWord === undefined) {
@@ -206,9 +230,15 @@ async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, run: 
       if (parsed.help) return ExitCode.ok;
       throw new UsageError('missing command: one of install, upgrade, rollback, uninstall');
     }
+    if (parsed.commandWord === 'shim') {
+      process.stdout.write(`${shimPath(env)}\n`);
+      return ExitCode.ok;
+    }
     const command = COMMAND_ALIASES[parsed.commandWord];
     if (!command)
-      throw new UsageError(`unknown command "${parsed.commandWord}": use install, upgrade, rollback or uninstall`);
+      throw new UsageError(
+        `unknown command "${parsed.commandWord}": use install, upgrade, rollback or uninstall (or shim: the path of the executable that acts as helm)`,
+      );
     if (parsed.help) {
       await showHelp(parsed.commandWord);
       return ExitCode.ok;

@@ -12,7 +12,10 @@ export const COMMAND_ALIASES: Record<string, 'install' | 'upgrade' | 'rollback' 
   upgrade: 'upgrade',
   rollback: 'rollback',
   uninstall: 'uninstall',
+  // helm's own aliases of uninstall (the shim passes the word the user typed).
   delete: 'uninstall',
+  del: 'uninstall',
+  un: 'uninstall',
 };
 
 export const ENV_PARALLELISM = 'HELM_PARALLEL_HOOKS_PARALLELISM';

@@ -21,13 +21,14 @@ function fakeRepo(): string {
     'plugin.yaml',
     'package.json',
     'bin/helm-parallel-hooks',
+    'bin/install-check.cjs',
     'install.sh',
     'README.md',
     'LICENSE',
   ])
     cpSync(join(repo, file), join(dir, file));
-  mkdirSync(join(dir, 'dist'));
-  for (const file of ['cli.cjs', 'cli.cjs.map', 'cli.cjs.LEGAL.txt'])
+  mkdirSync(join(dir, 'dist', 'shim'), { recursive: true });
+  for (const file of ['cli.cjs', 'cli.cjs.map', 'cli.cjs.LEGAL.txt', 'shim/helm', 'shim/helm.cmd', 'shim/shim.cjs'])
     writeFileSync(join(dir, 'dist', file), `// ${file}\n`);
   return dir;
 }
@@ -62,9 +63,14 @@ test('the .tgz: every run-time file under parallel-hooks/, root-owned, scripts e
     'drwxr-xr-x root/root parallel-hooks/',
     'drwxr-xr-x root/root parallel-hooks/bin/',
     'drwxr-xr-x root/root parallel-hooks/dist/',
+    'drwxr-xr-x root/root parallel-hooks/dist/shim/',
     '-rw-r--r-- root/root parallel-hooks/plugin.yaml',
     '-rwxr-xr-x root/root parallel-hooks/bin/helm-parallel-hooks',
+    '-rwxr-xr-x root/root parallel-hooks/bin/install-check.cjs',
     '-rw-r--r-- root/root parallel-hooks/dist/cli.cjs',
+    '-rwxr-xr-x root/root parallel-hooks/dist/shim/helm',
+    '-rw-r--r-- root/root parallel-hooks/dist/shim/helm.cmd',
+    '-rw-r--r-- root/root parallel-hooks/dist/shim/shim.cjs',
     '-rw-r--r-- root/root parallel-hooks/dist/cli.cjs.map',
     '-rw-r--r-- root/root parallel-hooks/dist/cli.cjs.LEGAL.txt',
     '-rwxr-xr-x root/root parallel-hooks/install.sh',
