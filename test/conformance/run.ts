@@ -101,13 +101,13 @@ async function runOnce(c: Case, h: Home, tool: Tool, tag: string): Promise<RunOu
   const release = 'rel';
   const chart = chartCopy(c, token);
   const vars: Record<string, string> = {};
+  // The placeholders first, the set-up's values last: a value is a path or URL of its own (a temporary
+  // folder's random name can hold "NS" or "REL", which must not be replaced).
   const sub = (a: string) =>
-    Object.entries(vars)
-      .reduce((t, [k, v]) => t.replaceAll(k, v), a)
-      .replaceAll('REL', release)
-      .replaceAll('OTHER', other)
-      .replaceAll('NS', ns)
-      .replaceAll('CHART', chart);
+    Object.entries(vars).reduce(
+      (t, [k, v]) => t.replaceAll(k, v),
+      a.replaceAll('REL', release).replaceAll('OTHER', other).replaceAll('NS', ns).replaceAll('CHART', chart),
+    );
   const cleanups: Array<() => void> = [];
   const ctx: RunContext = {
     vars,

@@ -31,8 +31,8 @@ import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { pushPlugin } from '../../scripts/oci-push.js';
 import { CHART, dropNamespace, find, kubeconfig, namespace, REPO, record, valuesFile } from './harness.js';
-import { pushPlugin } from './oci-push.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hph install e2e '));
 const KEY = 'helm-parallel-hooks e2e <e2e@example.invalid>';

@@ -10,68 +10,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { route } from '../../src/shim/route.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SH_SHIM = join(REPO, 'dist/shim/helm');
 const NODE_SHIM = join(REPO, 'dist/shim/shim.cjs');
 
-const CASES: Array<{ argv: string[]; plugin?: string[] }> = [
-  { argv: ['version', '--short'] },
-  { argv: ['diff', 'upgrade', 'r', './c'] },
-  { argv: ['secrets', 'upgrade', 'r', './c'] },
-  { argv: ['template', 'r', './c'] },
-  { argv: [] },
-  { argv: ['--help'] },
-  { argv: ['upgrade', '--help'] },
-  { argv: ['upgrade', 'r', './c', '--', '--help'], plugin: ['parallel-hooks', 'upgrade', 'r', './c', '--', '--help'] },
-  { argv: ['upgrade', '--install', 'r', './c'], plugin: ['parallel-hooks', 'upgrade', '--install', 'r', './c'] },
-  {
-    argv: ['--kubeconfig', '/k c', '--kube-context', 'ctx', 'upgrade', '--install', 'r', './c', '--history-max', '10'],
-    plugin: [
-      '--kubeconfig',
-      '/k c',
-      '--kube-context',
-      'ctx',
-      'parallel-hooks',
-      'upgrade',
-      '--install',
-      'r',
-      './c',
-      '--history-max',
-      '10',
-    ],
-  },
-  {
-    argv: ['--kube-context=ctx', '-nprod', '--debug', 'install', 'r', './c', '--set', 'a=$HOME *'],
-    plugin: ['--kube-context=ctx', '-nprod', '--debug', 'parallel-hooks', 'install', 'r', './c', '--set', 'a=$HOME *'],
-  },
-  { argv: ['-n', 'upgrade', 'version'] },
-  { argv: ['-n', 'prod', 'rollback', 'r', '2'], plugin: ['-n', 'prod', 'parallel-hooks', 'rollback', 'r', '2'] },
-  { argv: ['delete', 'r'], plugin: ['parallel-hooks', 'delete', 'r'] },
-  { argv: ['un', 'r', ''], plugin: ['parallel-hooks', 'un', 'r', ''] },
-  { argv: ['uninstall', 'a', 'b'], plugin: ['parallel-hooks', 'uninstall', 'a', 'b'] },
-  {
-    argv: ['--kube-insecure-skip-tls-verify', 'upgrade', 'r', './c', '--kube-insecure-skip-tls-verify'],
-    plugin: [
-      '--kube-insecure-skip-tls-verify=true',
-      'parallel-hooks',
-      'upgrade',
-      'r',
-      './c',
-      '--kube-insecure-skip-tls-verify=true',
-    ],
-  },
-  { argv: ['--unknown-flag', 'upgrade', 'r', './c'] },
-  { argv: ['--', 'upgrade'] },
-];
-
-test('route: lifecycle commands (with helm aliases) through the plugin, everything else to helm as typed', () => {
-  for (const c of CASES) {
-    const r = route(c.argv);
-    assert.equal(r, c.plugin ? { to: 'plugin', args: c.plugin } : { to: 'helm' }, JSON.stringify(c.argv));
-  }
-});
+import { CASES } from './shim-cases.js';
 
 /** A folder with a stand-in helm that prints a JSON line of its argv and the shim's variables; exits 7. */
 function standIn(): { dir: string; helm: string } {
