@@ -145,6 +145,15 @@ async function assertHookedInstall(home: Home, label: string): Promise<void> {
   }
   const status = await run(home, ['status', 'hooked', '-n', ns, '-o', 'json']);
   assert.is((JSON.parse(status.stdout) as { info: { status: string } }).info.status, 'deployed');
+  // The installed plugin's shim is helm: a command through it passes to helm unchanged.
+  const shim = (await run(home, ['parallel-hooks', 'shim'])).stdout.trim();
+  const viaShim = await execa(shim, ['status', 'hooked', '-n', ns, '-o', 'json'], {
+    env: { ...home.env, HELM_PARALLEL_HOOKS_HELM: home.helm },
+    extendEnv: false,
+    reject: false,
+  });
+  assert.is(viaShim.exitCode, 0, String(viaShim.stderr));
+  assert.is(String(viaShim.stdout), status.stdout, 'the shim passes helm status through');
   await dropNamespace(ns);
 }
 
@@ -196,9 +205,13 @@ test('npm run package: one top folder parallel-hooks/ holding only the run-time 
     'parallel-hooks/LICENSE',
     'parallel-hooks/README.md',
     'parallel-hooks/bin/helm-parallel-hooks',
+    'parallel-hooks/bin/install-check.cjs',
     'parallel-hooks/dist/cli.cjs',
     'parallel-hooks/dist/cli.cjs.LEGAL.txt',
     'parallel-hooks/dist/cli.cjs.map',
+    'parallel-hooks/dist/shim/helm',
+    'parallel-hooks/dist/shim/helm.cmd',
+    'parallel-hooks/dist/shim/shim.cjs',
     'parallel-hooks/install.sh',
     'parallel-hooks/plugin.yaml',
   ]);
