@@ -30,12 +30,20 @@ export interface StartupProbe {
    * node starts.
    */
   helmPluginStart?: Record<string, { seconds: number }>;
+  /**
+   * What the shim (dist/shim/helm) adds to a command that passes through to helm (`version --short`), per
+   * helm version: median over rounds of (through the shim - helm directly), the two run back to back.
+   */
+  shimPassThrough?: Record<string, { seconds: number; helmSeconds: number }>;
 }
 
 /** A helm to measure the plugin start-up of: its version, and a runner of `helm ARGS` with the plugin installed. */
 export interface ProbeHelm {
   version: string;
   run: (args: string[]) => Promise<unknown>;
+  /** The helm binary and its environment (home with the plugin), for the shim's pass-through. */
+  bin?: string;
+  env?: Record<string, string>;
 }
 
 const RSS = 'process.stdout.write(String(process.resourceUsage().maxRSS))';
@@ -55,6 +63,10 @@ export async function startupProbe(rounds = 5, helms: readonly ProbeHelm[] = [])
   const first: number[] = [];
   const cli: Array<{ seconds: number; rssMB: number }> = [];
   const throughHelm = new Map<string, number[]>(helms.map((h) => [h.version, []]));
+  const shim = join(REPO, 'dist/shim/helm');
+  const shimDiffs = new Map<string, { diffs: number[]; direct: number[] }>(
+    helms.filter((h) => h.bin).map((h) => [h.version, { diffs: [], direct: [] }]),
+  );
   try {
     await execa(launcher, ['upgrade', 'probe', chart], { env }); // writes the code cache once
     for (let i = 0; i < rounds; i++) {
@@ -80,6 +92,17 @@ export async function startupProbe(rounds = 5, helms: readonly ProbeHelm[] = [])
         t0 = performance.now();
         await h.run(['parallel-hooks', '--version']);
         throughHelm.get(h.version)?.push((performance.now() - t0) / 1000);
+        if (h.bin) {
+          const penv = { ...process.env, ...h.env, HELM_PARALLEL_HOOKS_HELM: h.bin };
+          t0 = performance.now();
+          await execa(h.bin, ['version', '--short'], { env: penv });
+          const direct = (performance.now() - t0) / 1000;
+          t0 = performance.now();
+          await execa(shim, ['version', '--short'], { env: penv });
+          const through = (performance.now() - t0) / 1000;
+          shimDiffs.get(h.version)?.diffs.push(through - direct);
+          shimDiffs.get(h.version)?.direct.push(direct);
+        }
       }
     }
   } finally {
@@ -102,5 +125,18 @@ export async function startupProbe(rounds = 5, helms: readonly ProbeHelm[] = [])
     firstHelmCall: { seconds: Math.round(median(first) * 1000) / 1000 },
     pluginCli,
     ...(helms.length > 0 ? { helmPluginStart } : {}),
+    ...(shimDiffs.size > 0
+      ? {
+          shimPassThrough: Object.fromEntries(
+            [...shimDiffs].map(([v, d]) => [
+              v,
+              {
+                seconds: Math.round(median(d.diffs) * 1000) / 1000,
+                helmSeconds: Math.round(median(d.direct) * 1000) / 1000,
+              },
+            ]),
+          ),
+        }
+      : {}),
   };
 }

@@ -366,10 +366,13 @@ async function main(): Promise<number> {
     if (opts.scenarios.some((s) => s.needsWidgetCrd)) await widgetCrd(opts.majors[0] as Major, 'uninstall');
   }
   log("start-up probe: node, the plugin's CLI, the Kubernetes client library");
-  const startup = await startupProbe(
-    opts.quick ? 3 : 5,
-    opts.majors.map((major) => ({ version: versions[String(major)] as string, run: (args) => helm(major, args) })),
+  const probeHelms = await Promise.all(
+    opts.majors.map(async (major) => {
+      const { bin, env } = await helmSetup(major);
+      return { version: versions[String(major)] as string, run: (args: string[]) => helm(major, args), bin, env };
+    }),
   );
+  const startup = await startupProbe(opts.quick ? 3 : 10, probeHelms);
   log('install probe: the release archive into fresh helm 3 and 4 homes, without npm or network');
   const install = await installProbe(3);
   const m = { ...meta(versions, opts.quick, opts.runs, startedAt), startup, install };

@@ -327,6 +327,17 @@ export function targets(
       how: 'start-up probe: launcher started -> helm stand-in started, upgrade of a chart without hooks, median of 5',
     });
   }
+  for (const [v, p] of Object.entries(startup?.shimPassThrough ?? {})) {
+    out.push({
+      id: 'shim-passthrough',
+      text: 'The shim adds <= 0.05 s to a command it passes through to helm',
+      helmVersion: v,
+      value: `${fmt(p.seconds, 3)} s (helm version --short itself: ${fmt(p.helmSeconds, 3)} s)`,
+      limit: '<= 0.05 s',
+      pass: p.seconds <= 0.05,
+      how: 'start-up probe: helm version --short directly and through dist/shim/helm, back to back each round, median of the differences',
+    });
+  }
   const versions = [...new Set(rows.map((r) => r.helmVersion))];
   for (const v of versions) {
     const s1 = find(rows, 'S1', v, 'plugin', 16);
