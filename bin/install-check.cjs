@@ -13,10 +13,12 @@ const fail = (message) => {
   process.exit(1);
 };
 const major = Number(process.versions.node.split('.')[0]);
-if (major < 20) fail(`Node.js 20 or later is required; found ${process.version}. Upgrade Node.js, then reinstall the plugin`);
+if (major < 20)
+  fail(`Node.js 20 or later is required; found ${process.version}. Upgrade Node.js, then reinstall the plugin`);
 const bundle = join(dir, 'dist', 'cli.cjs');
 if (!existsSync(join(dir, 'src'))) {
-  if (!existsSync(bundle)) fail(`dist/cli.cjs is missing from ${dir}: reinstall the plugin from a release parallel-hooks-<version>.tgz`);
+  if (!existsSync(bundle))
+    fail(`dist/cli.cjs is missing from ${dir}: reinstall the plugin from a release parallel-hooks-<version>.tgz`);
   process.stdout.write(`helm-parallel-hooks: ready (Node.js ${process.version})\n`);
   process.exit(0);
 }
@@ -26,12 +28,21 @@ const newest = (p) => {
   if (!s.isDirectory()) return s.mtimeMs;
   return Math.max(s.mtimeMs, ...readdirSync(p).map((n) => newest(join(p, n))));
 };
-if (existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newest(join(dir, 'src')), newest(join(dir, 'package.json')))) {
+if (
+  existsSync(bundle) &&
+  statSync(bundle).mtimeMs >= Math.max(newest(join(dir, 'src')), newest(join(dir, 'package.json')))
+) {
   process.stdout.write('helm-parallel-hooks: already built\n');
   process.exit(0);
 }
 process.stdout.write('helm-parallel-hooks: installing the build tools and building (once)\n');
-const npm = (args) => spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, { cwd: dir, stdio: 'inherit', shell: process.platform === 'win32' });
-if (npm(['ci', '--no-audit', '--no-fund', '--loglevel=error']).status !== 0) fail(`npm ci failed in ${dir} (see npm's message above)`);
+const npm = (args) =>
+  spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+    cwd: dir,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+if (npm(['ci', '--no-audit', '--no-fund', '--loglevel=error']).status !== 0)
+  fail(`npm ci failed in ${dir} (see npm's message above)`);
 if (npm(['run', '--silent', 'build']).status !== 0) fail(`the build failed in ${dir} (see above)`);
 process.stdout.write('helm-parallel-hooks: ready\n');

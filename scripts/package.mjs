@@ -34,6 +34,7 @@ export const FILES = [
   ['plugin.yaml', 0o644],
   ['bin/helm-parallel-hooks', 0o755],
   ['bin/install-check.cjs', 0o755],
+  ['bin/loader.cjs', 0o644],
   ['dist/cli.cjs', 0o644],
   ['dist/shim/helm', 0o755],
   ['dist/shim/helm.cmd', 0o644],

@@ -7,6 +7,7 @@ import { InterruptedError, UsageError } from '../errors.js';
 import type { HelmArgs } from '../helm/args.js';
 import { Helm, type HelmVersion } from '../helm/client.js';
 import { type HelmSettings, helmSettingsFromEnv } from '../helm/env.js';
+import { chartCapAnnotation } from '../hooks/annotations.js';
 import { CHART_CAP_ANNOTATION, type LifecycleEvent } from '../hooks/model.js';
 import { hooksFromRelease, type ReleaseJson } from '../hooks/parse.js';
 import { type EventPlan, planEvent } from '../hooks/plan.js';
@@ -105,13 +106,8 @@ export class Session {
   }
 
   private chartCap(release: ReleaseJson): number | undefined {
-    const raw = release.chart?.metadata?.annotations?.[CHART_CAP_ANNOTATION];
-    if (raw === undefined) return undefined;
-    if (!/^\s*\d+\s*$/.test(raw)) {
-      this.opts.reporter.note(`ignoring ${CHART_CAP_ANNOTATION}: "${raw}" in Chart.yaml is not a whole number`);
-      return undefined;
-    }
-    return Number(raw);
+    const chart = release.chart?.metadata;
+    return chartCapAnnotation(chart?.annotations?.[CHART_CAP_ANNOTATION], chart?.name ?? 'the chart');
   }
 
   /**

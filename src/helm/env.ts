@@ -1,6 +1,6 @@
 /**
  * Helm's global settings as a plugin receives them: helm strips its global flags from the plugin's
- * arguments and passes them in the environment (HELM-HOOKS.md section 6). Child helm processes inherit the
+ * arguments and passes them in the environment (docs/HELM-SEMANTICS.md §6). Child helm processes inherit the
  * same variables, so they talk to the same cluster; the Kubernetes client is built from the same values.
  */
 export interface HelmSettings {

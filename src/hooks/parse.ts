@@ -3,9 +3,9 @@
  * done the chart-level parsing (events, weight, policies, unknown-event documents dropped); this reads its
  * result and the manifest's own metadata (apiVersion, namespace, the plugin's annotation).
  */
-import { PluginError, UsageError } from '../errors.js';
-import { parseGoDuration } from '../util/duration.js';
+import { PluginError } from '../errors.js';
 import { toBigInt } from '../util/exact-json.js';
+import { serialAnnotation, timeoutAnnotation } from './annotations.js';
 import { type Hook, type HookObject, SERIAL_ANNOTATION, TIMEOUT_ANNOTATION } from './model.js';
 import { parseYaml11Documents } from './yaml11.js';
 
@@ -33,13 +33,12 @@ export interface ReleaseHookJson {
   output_log_policies?: string[];
 }
 
-const TRUE_VALUES = new Set(['true', 'yes', '1', 'on']);
-
 export function hooksFromRelease(release: ReleaseJson): Hook[] {
   return (release.hooks ?? []).map((h, renderIndex) => {
     const object = parseHookManifest(h.manifest, h.path);
     const annotations = object.metadata.annotations ?? {};
-    const timeoutMs = hookTimeout(annotations[TIMEOUT_ANNOTATION], h.kind, h.name, h.path);
+    const where = `${h.kind}/${h.name} (${h.path})`;
+    const timeoutMs = timeoutAnnotation(annotations[TIMEOUT_ANNOTATION], where);
     return {
       name: h.name,
       kind: h.kind,
@@ -50,34 +49,12 @@ export function hooksFromRelease(release: ReleaseJson): Hook[] {
       weight: toBigInt(h.weight) ?? 0n,
       deletePolicies: h.delete_policies ?? [],
       outputLogPolicies: h.output_log_policies ?? [],
-      serial: TRUE_VALUES.has(
-        String(annotations[SERIAL_ANNOTATION] ?? '')
-          .trim()
-          .toLowerCase(),
-      ),
+      serial: serialAnnotation(annotations[SERIAL_ANNOTATION], where),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       renderIndex,
       object,
     };
   });
-}
-
-/**
- * helm-parallel-hooks.io/timeout: a Go duration like helm's --timeout ("90s", "20m", "1h30m"). Absent or
- * empty: --timeout applies. Anything else is a usage error, raised while planning, before anything runs.
- */
-export function hookTimeout(raw: unknown, kind: string, name: string, path: string): number | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  const text = String(raw).trim();
-  if (text === '') return undefined;
-  try {
-    return parseGoDuration(text);
-  } catch (error) {
-    throw new UsageError(
-      `${kind}/${name} (${path}): annotation ${TIMEOUT_ANNOTATION}: ${(error as Error).message}; nothing was run`,
-      `Fix the annotation in the chart (e.g. ${TIMEOUT_ANNOTATION}: "20m"), or remove it to use --timeout.`,
-    );
-  }
 }
 
 /** One hook document, decoded as helm's Kubernetes client decodes it (YAML 1.1, see yaml11.ts). */

@@ -16,10 +16,7 @@ import { PluginError } from '../errors.js';
 import { trustExtraCa } from './extra-ca.js';
 import type { RestConfig } from './rest-config.js';
 
-/**
- * Measured at 500 hooks and N=100 (docs/BENCHMARKS.md, memory): ~100 connections cost ~13 MB and as many TLS
- * handshakes; 8 serve the same hook throughput.
- */
+/** Connections for short requests per agent: enough for the hook throughput at any N (ARCHITECTURE.md, memory). */
 const REQUEST_SOCKETS = 8;
 
 export interface Agents {

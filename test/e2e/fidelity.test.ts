@@ -18,7 +18,7 @@ import {
   valuesFile,
 } from './harness.js';
 
-/** Every case of HELM-HOOKS.md the fidelity check covers. */
+/** Every case of docs/HELM-SEMANTICS.md the fidelity check covers. */
 export const FIDELITY_HOOKS = [
   { name: 'sa-runner', kind: 'ServiceAccount', events: 'pre-install,pre-upgrade', weight: '0' },
   {

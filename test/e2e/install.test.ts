@@ -206,6 +206,7 @@ test('npm run package: one top folder parallel-hooks/ holding only the run-time 
     'parallel-hooks/README.md',
     'parallel-hooks/bin/helm-parallel-hooks',
     'parallel-hooks/bin/install-check.cjs',
+    'parallel-hooks/bin/loader.cjs',
     'parallel-hooks/dist/cli.cjs',
     'parallel-hooks/dist/cli.cjs.LEGAL.txt',
     'parallel-hooks/dist/cli.cjs.map',

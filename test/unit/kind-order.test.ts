@@ -1,17 +1,17 @@
 /**
- * compareKinds: helm's install order of kinds. The expected order is HELM-HOOKS.md section 2, checked against
+ * compareKinds: helm's install order of kinds. The expected order is docs/HELM-SEMANTICS.md §2, checked against
  * the real binaries: `helm template` of hooks of the kinds below prints, with helm 4.1.4,
  *   PriorityClass Namespace ServiceAccount Secret ConfigMap Job IngressClass APIService
  *   MutatingWebhookConfiguration ValidatingWebhookConfiguration Alpha Zeta
  * (helm 3.18.0 prints the same, except that it does not know the two webhook kinds and sorts them among the
  * unknown kinds: ... APIService Alpha MutatingWebhookConfiguration ValidatingWebhookConfiguration Zeta).
- * PriorityClass comes first in both binaries although HELM-HOOKS.md does not list it.
+ * PriorityClass comes first in both binaries (the binaries list it there).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareKinds } from '../../src/hooks/kind-order.js';
 
-/** HELM-HOOKS.md section 2, with PriorityClass (from the binaries) in front and helm 4's webhook kinds. */
+/** docs/HELM-SEMANTICS.md §2, with PriorityClass (from the binaries) in front and helm 4's webhook kinds. */
 const HELM_ORDER = [
   'PriorityClass',
   'Namespace',

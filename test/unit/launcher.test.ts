@@ -18,6 +18,7 @@ function pluginFolder(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'hph launcher ')), 'parallel hooks');
   mkdirSync(join(dir, 'bin'), { recursive: true });
   cpSync(join(repo, 'bin/helm-parallel-hooks'), join(dir, 'bin/helm-parallel-hooks'));
+  cpSync(join(repo, 'bin/loader.cjs'), join(dir, 'bin/loader.cjs'));
   mkdirSync(join(dir, 'dist'));
   writeFileSync(
     join(dir, 'dist/cli.cjs'),

@@ -11,7 +11,7 @@
  *   t          Pod             "test"
  *   sec        Secret          "pre-install"               weight "5"   delete "hook-succeeded,hook-failed"
  *
- * All of them come from one template file, so helm's render order is its stable kind sort (HELM-HOOKS.md
+ * All of them come from one template file, so helm's render order is its stable kind sort (docs/HELM-SEMANTICS.md
  * section 2) of the file order: ServiceAccount, Secret, ConfigMap, Pod (bad-weight, t), Job (a-job, neg).
  */
 import { readFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ function release(version: string, file: string): ReleaseJson {
 
 const byName = (hooks: Hook[]) => new Map(hooks.map((h) => [h.name, h]));
 
-/** What the chart and values above must give, by HELM-HOOKS.md section 1. */
+/** What the chart and values above must give, by docs/HELM-SEMANTICS.md §1. */
 const EXPECTED = [
   {
     name: 'sa-runner',

@@ -1,4 +1,4 @@
-/** The planner: helm's order, tiers, steps and the parallelism in force (HELM-HOOKS.md sections 2 and 7). */
+/** The planner: helm's order, tiers, steps and the parallelism in force (docs/HELM-SEMANTICS.md §2 and §7). */
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

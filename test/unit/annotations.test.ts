@@ -1,8 +1,9 @@
-/** helm-parallel-hooks.io/timeout: a hook's own wait limit, read while planning, shown in the plan. */
+/** The plugin's annotations (hooks/annotations.ts): timeout, serial and the chart cap, read while planning; bad values refused before anything runs. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ExitCode, UsageError } from '../../src/errors.js';
-import { hooksFromRelease, hookTimeout, type ReleaseJson } from '../../src/hooks/parse.js';
+import { chartCapAnnotation, serialAnnotation, timeoutAnnotation } from '../../src/hooks/annotations.js';
+import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
 import { planEvent } from '../../src/hooks/plan.js';
 import { planLines } from '../../src/output/format.js';
 import { flavourOf, hookWaitMs } from '../../src/run/context.js';
@@ -28,18 +29,18 @@ function releaseWith(annotations: Record<string, string>): ReleaseJson {
 }
 
 test('Go durations as helm --timeout reads them', () => {
-  assert.is(hookTimeout('20m', 'Job', 'j', 'p'), 1_200_000);
-  assert.is(hookTimeout(' 1h30m ', 'Job', 'j', 'p'), 5_400_000);
-  assert.is(hookTimeout('1.5s', 'Job', 'j', 'p'), 1500);
-  assert.is(hookTimeout('0', 'Job', 'j', 'p'), 0);
-  assert.is(hookTimeout(undefined, 'Job', 'j', 'p'), undefined);
-  assert.is(hookTimeout('', 'Job', 'j', 'p'), undefined, 'empty: --timeout applies');
+  assert.is(timeoutAnnotation('20m', 'Job/j (p)'), 1_200_000);
+  assert.is(timeoutAnnotation(' 1h30m ', 'Job/j (p)'), 5_400_000);
+  assert.is(timeoutAnnotation('1.5s', 'Job/j (p)'), 1500);
+  assert.is(timeoutAnnotation('0', 'Job/j (p)'), 0);
+  assert.is(timeoutAnnotation(undefined, 'Job/j (p)'), undefined);
+  assert.is(timeoutAnnotation('', 'Job/j (p)'), undefined, 'empty: --timeout applies');
 });
 
 test('an invalid value is a usage error (exit 2) naming the hook, its file and the annotation', () => {
   for (const bad of ['20', 'ten minutes', '5x', '1m-']) {
     try {
-      hookTimeout(bad, 'Job', 'migrate', 'c/templates/migrate.yaml');
+      timeoutAnnotation(bad, 'Job/migrate (c/templates/migrate.yaml)');
       assert.unreachable(`"${bad}" accepted`);
     } catch (error) {
       assert.instance(error, UsageError);
@@ -77,6 +78,36 @@ test('the dry-run plan shows a hook timeout', () => {
     lines.some((l) => /Job\/migrate \(ns\)\s+\[timeout 20m0s from helm-parallel-hooks\.io\/timeout\]/.test(l)),
     lines.join('\n'),
   );
+});
+
+test('serial: true/false in their spellings; anything else refused before anything runs, as the timeout is', () => {
+  for (const v of ['true', 'True', ' yes ', '1', 'on']) assert.is(serialAnnotation(v, 'Job/j (p)'), true, v);
+  for (const v of ['false', 'FALSE', 'no', '0', 'off', '', undefined])
+    assert.is(serialAnnotation(v, 'Job/j (p)'), false, String(v));
+  for (const bad of ['ture', 'serial', '2']) {
+    assert.throws(
+      () => serialAnnotation(bad, 'Job/j (p)'),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        /Job\/j \(p\): annotation helm-parallel-hooks\.io\/serial: .* nothing was run/.test((e as Error).message),
+      bad,
+    );
+  }
+});
+
+test('the chart cap: a whole number, or refused (it was ignored with a note before)', () => {
+  assert.is(chartCapAnnotation('4', 'shop'), 4);
+  assert.is(chartCapAnnotation(' 1 ', 'shop'), 1);
+  assert.is(chartCapAnnotation(undefined, 'shop'), undefined);
+  for (const bad of ['four', '2.5', '-1']) {
+    assert.throws(
+      () => chartCapAnnotation(bad, 'shop'),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        /Chart\.yaml of shop: annotation helm-parallel-hooks\.io\/max-parallelism/.test((e as Error).message),
+      bad,
+    );
+  }
 });
 
 test.run();
