@@ -4,10 +4,10 @@
  */
 import yargs from 'yargs';
 import { UsageError } from './errors.js';
-import { tokenize } from './helm/args.js';
+import { type HelmCommand, tokenize } from './helm/args.js';
 import type { OutputMode } from './output/reporter.js';
 
-export const COMMAND_ALIASES: Record<string, 'install' | 'upgrade' | 'rollback' | 'uninstall'> = {
+export const COMMAND_ALIASES: Record<string, HelmCommand> = {
   install: 'install',
   upgrade: 'upgrade',
   rollback: 'rollback',

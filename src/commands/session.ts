@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { InterruptedError, UsageError } from '../errors.js';
-import type { HelmArgs } from '../helm/args.js';
+import type { HelmArgs, HelmCommand } from '../helm/args.js';
 import { Helm, type HelmVersion } from '../helm/client.js';
 import { type HelmSettings, helmSettingsFromEnv } from '../helm/env.js';
 import { chartCapAnnotation } from '../hooks/annotations.js';
@@ -23,10 +23,9 @@ import { type EventSummary, runEvent } from '../run/event.js';
 import { parseGoDuration } from '../util/duration.js';
 import { RecordKeeper } from './record-keeper.js';
 
-export type CommandName = 'install' | 'upgrade' | 'rollback' | 'uninstall';
 
 export interface CommandOptions {
-  command: CommandName;
+  command: HelmCommand;
   /** helm's arguments, verbatim, without the plugin's own options. */
   helmArgs: string[];
   /** --hook-parallelism (already validated; <= 1 means serial). */
