@@ -23,7 +23,6 @@ import { type EventSummary, runEvent } from '../run/event.js';
 import { parseGoDuration } from '../util/duration.js';
 import { RecordKeeper } from './record-keeper.js';
 
-
 export interface CommandOptions {
   command: HelmCommand;
   /** helm's arguments, verbatim, without the plugin's own options. */
@@ -63,6 +62,9 @@ export class Session {
       >
     | undefined;
 
+  /** How the plugin will authenticate (undefined under --dry-run). */
+  private authType: string | undefined;
+
   /** helm will not change the cluster (--dry-run): no hook runs, so nothing is warmed up. */
   readonly dryRun: boolean;
 
@@ -83,7 +85,7 @@ export class Session {
     this.driver = driverOf(opts.env.HELM_DRIVER);
     // What helm would refuse about the kubeconfig and its settings is refused before anything runs (a chart
     // with only post hooks would otherwise be installed first); nothing is sent, no credential plugin runs.
-    if (!this.dryRun) restConfigFromEnv(this.settings, opts.env);
+    if (!this.dryRun) this.authType = restConfigFromEnv(this.settings, opts.env).auth.type;
   }
 
   /** The release namespace, as helm resolves it (HelmArgs.releaseNamespace). */
@@ -117,6 +119,13 @@ export class Session {
     if (this.dryRun) return;
     this.kubeModules().catch(() => undefined);
     this.helmVersion().catch(() => undefined);
+    // An exec credential plugin (0.3-1 s for a cloud token) runs beside helm's render instead of after it;
+    // nothing is sent before the render, and a failure surfaces at the first request (docs/CREDENTIALS.md).
+    if (this.authType === 'exec')
+      this.cluster().then(
+        (k) => k.cluster.prefetchCredentials(),
+        () => undefined,
+      );
   }
 
   private kubeModules() {

@@ -79,6 +79,11 @@ export class Cluster {
     return this.api.watch(path, query, onEvent, signal);
   }
 
+  /** Runs an exec credential plugin ahead of the first request (nothing is sent). */
+  prefetchCredentials(): void {
+    this.connection.credentials.exec?.prefetch();
+  }
+
   /** How many times an exec credential plugin ran in this process. */
   get execRuns(): number {
     return this.connection.credentials.exec?.runs ?? 0;

@@ -52,6 +52,7 @@ export class ExecCredentialProvider {
   runs = 0;
   private cached: ExecCredential | undefined;
   private running: Promise<ExecCredential> | undefined;
+  private prefetched: Promise<ExecCredential> | undefined;
   private readonly now: () => number;
   private readonly run: ExecRunner;
 
@@ -65,8 +66,24 @@ export class ExecCredentialProvider {
     this.run = deps.run ?? spawnRunner;
   }
 
+  /**
+   * Runs the plugin now, before any request needs it (while helm renders): the first get() then takes this
+   * run's result, credential or failure, without running it again.
+   */
+  prefetch(): void {
+    if (this.cached || this.running || this.prefetched) return;
+    const run = this.refresh();
+    run.catch(() => undefined);
+    this.prefetched = run;
+  }
+
   /** The cached credential while it is valid, else the result of one (shared) run. */
   get(): Promise<ExecCredential> {
+    const early = this.prefetched;
+    if (early) {
+      this.prefetched = undefined;
+      return early;
+    }
     const cached = this.cached;
     if (cached && (cached.expiresAt === undefined || this.now() <= cached.expiresAt)) return Promise.resolve(cached);
     return this.refresh();

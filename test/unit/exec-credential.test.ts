@@ -423,4 +423,23 @@ test('the real runner: a missing command and a failing one', async () => {
   assert.match(failed.message, `exec: executable ${process.execPath} failed with exit code 7`);
 });
 
+test('prefetch: one run started ahead; the first get() takes its credential, or its failure, without a second run', async () => {
+  const ok = fakeRunner(printed({ token: 'early' }));
+  const p = provider(ok.run);
+  p.prefetch();
+  p.prefetch();
+  assert.is((await p.get()).token, 'early');
+  assert.is((await p.get()).token, 'early');
+  assert.is(ok.runs.length, 1);
+  const bad = fakeRunner({ code: 1 });
+  const q = provider(bad.run);
+  q.prefetch();
+  const error = await q.get().then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  assert.match(error?.message ?? '', 'failed with exit code 1');
+  assert.is(bad.runs.length, 1, 'the failure is reported from the early run');
+});
+
 test.run();
