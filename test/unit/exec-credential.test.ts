@@ -1,9 +1,3 @@
-/**
- * ExecCredentialProvider: an exec credential plugin run as client-go runs it. A fake runner (ExecRunner)
- * records every run and answers what the test scripts; a fake clock decides expiry. One test uses the real
- * spawn runner with a small node script, counting its runs in a file.
- */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +7,7 @@ import { PluginError } from '../../src/errors.js';
 import { type ExecCredential, ExecCredentialProvider, type ExecRunner } from '../../src/kube/exec-credential.js';
 import type { ExecConfig } from '../../src/kube/kubeconfig.js';
 import type { ExecClusterInfo } from '../../src/kube/rest-config.js';
+import { selfSigned } from './certs.js';
 
 const V1 = 'client.authentication.k8s.io/v1';
 const V1BETA1 = 'client.authentication.k8s.io/v1beta1';
@@ -307,32 +302,7 @@ test("decode failures follow client-go's checks and never quote the plugin's std
   }
 });
 
-/** A real self-signed certificate and its key (openssl), PEM. */
-function certAndKey(): { cert: string; key: string } {
-  const d = mkdtempSync(join(tmpdir(), 'hph exec cert '));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(d, 'k.pem'),
-      '-out',
-      join(d, 'c.pem'),
-      '-subj',
-      '/CN=exec-user',
-      '-days',
-      '1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert: readFileSync(join(d, 'c.pem'), 'utf8'), key: readFileSync(join(d, 'k.pem'), 'utf8') };
-}
+const certAndKey = () => selfSigned('exec-user');
 
 test("a certificate or key that is not PEM is refused in client-go's words", async () => {
   const { cert } = certAndKey();

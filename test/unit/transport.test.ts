@@ -1,15 +1,6 @@
-/**
- * The proxy client-go would use (Go's http.ProxyFromEnvironment and golang.org/x/net/http/httpproxy rules, or
- * the cluster's proxy-url), and an end-to-end request through an HTTP CONNECT tunnel to a TLS server whose
- * self-signed certificate is the kubeconfig's certificate-authority-data.
- */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PluginError } from '../../src/errors.js';
@@ -18,6 +9,7 @@ import { KubeApi } from '../../src/kube/api.js';
 import { Credentials } from '../../src/kube/credentials.js';
 import { restConfigFor } from '../../src/kube/rest-config.js';
 import { proxyFor, Transport, useProxy } from '../../src/kube/transport.js';
+import { selfSigned } from './certs.js';
 
 const at = (server: string, proxyUrl?: string) => ({ server: new URL(server), proxyUrl });
 const PROXY = 'http://proxy.corp:3128';
@@ -136,43 +128,13 @@ test('a socks5 proxy is refused with a PluginError; a value without a scheme get
 
 // ---------------------------------------------------------------- end to end through a CONNECT tunnel
 
-function selfSigned(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'hph tls '));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
-}
-
 const listen = (server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }) =>
   new Promise<number>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
   );
 
 test('a request through the proxy-url CONNECT tunnel reaches the TLS server, verified by the kubeconfig CA', async () => {
-  const { cert, key } = selfSigned();
+  const { cert, key } = selfSigned('localhost', 'DNS:localhost,IP:127.0.0.1');
   const seen: { url: string | undefined; authorization: string | undefined; userAgent: string | undefined }[] = [];
   const api = createHttpsServer({ cert, key }, (req, res) => {
     seen.push({ url: req.url, authorization: req.headers.authorization, userAgent: req.headers['user-agent'] });
@@ -244,8 +206,8 @@ test('a request through the proxy-url CONNECT tunnel reaches the TLS server, ver
 });
 
 test('a TLS server whose certificate the kubeconfig CA does not sign is refused through the tunnel too', async () => {
-  const trusted = selfSigned();
-  const other = selfSigned();
+  const trusted = selfSigned('localhost', 'DNS:localhost,IP:127.0.0.1');
+  const other = selfSigned('localhost', 'DNS:localhost,IP:127.0.0.1');
   let requests = 0;
   const api = createHttpsServer(other, (_req, res) => {
     requests++;
