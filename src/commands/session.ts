@@ -194,7 +194,7 @@ export class Session {
     const [{ cluster, hub }, version] = await Promise.all([this.cluster(), this.helmVersion()]);
     const flavour = flavourOf(version, waitStrategy(this.args.value('wait'), this.args.has('wait')));
     if (version.major >= 4 && apply !== undefined) flavour.applyHooks = apply;
-    this.opts.reporter.runContext?.({
+    this.opts.reporter.runContext({
       helmVersion: version.raw,
       ...(keeper ? { release: keeper.name } : {}),
       namespace: this.releaseNamespace(),
@@ -207,7 +207,7 @@ export class Session {
       timeoutMs: this.timeoutMs,
       signal: this.opts.signal,
       reporter: this.opts.reporter,
-      collectPods: this.opts.reporter.wantsPods === true,
+      collectPods: this.opts.reporter.wantsPods,
       ...(keeper
         ? { onHookStarted: (h, at) => keeper.hookStarted(h, at), onHookFinished: (r) => keeper.hookFinished(r) }
         : {}),

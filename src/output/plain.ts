@@ -5,9 +5,13 @@ import type { EventSummary } from '../run/event.js';
 import type { HookResult } from '../run/hook.js';
 import { formatDuration } from '../util/duration.js';
 import { summaryLine } from './format.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter, RunInfo } from './reporter.js';
 
 export class PlainReporter implements Reporter {
+  readonly wantsPods = false;
+  /** The run's context is for a report; the person watching sees it in the event lines. */
+  runContext(_info: RunInfo): void {}
+
   constructor(private readonly write: (text: string) => void = (t) => process.stderr.write(t)) {}
 
   private line(text: string): void {

@@ -10,9 +10,13 @@ import type { EventSummary } from '../run/event.js';
 import type { HookResult } from '../run/hook.js';
 import { formatDuration } from '../util/duration.js';
 import { summaryLine } from './format.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter, RunInfo } from './reporter.js';
 
 export class SpinnerReporter implements Reporter {
+  readonly wantsPods = false;
+  /** The run's context is for a report; the person watching sees it in the event lines. */
+  runContext(_info: RunInfo): void {}
+
   private spinner: Ora | undefined;
   private plan: EventPlan | undefined;
   private started = 0;

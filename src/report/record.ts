@@ -25,7 +25,7 @@ export class Recorder implements Reporter {
 
   runContext(info: RunInfo): void {
     this.info = { ...info, release: info.release ?? this.info?.release };
-    this.inner.runContext?.(info);
+    this.inner.runContext(info);
   }
   eventStarted(plan: EventPlan): void {
     this.events.push({ plan, startedAt: this.clock(), starts: new Map(), results: new Map() });
@@ -40,7 +40,7 @@ export class Recorder implements Reporter {
     this.inner.hookFinished(result);
   }
   hookWaiting(hook: Hook, reason: string): void {
-    this.inner.hookWaiting?.(hook, reason);
+    this.inner.hookWaiting(hook, reason);
   }
   logBlock(title: string, lines: readonly string[]): void {
     this.inner.logBlock(title, lines);

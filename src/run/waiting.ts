@@ -23,7 +23,6 @@ export class WaitingReasons {
   ) {}
 
   track(hook: Hook): void {
-    if (!this.reporter.hookWaiting) return;
     if (hook.kind === 'Job' && !this.podWatches.has(hook.namespace)) {
       this.podWatches.add(hook.namespace);
       this.hub.watchSoon(hook.namespace, 'Pod');
@@ -62,7 +61,7 @@ export class WaitingReasons {
       const reason = waitingReason(kind, obj, pods);
       if (reason === undefined || reason === last) continue;
       this.tracked.set(hook, reason);
-      this.reporter.hookWaiting?.(hook, reason);
+      this.reporter.hookWaiting(hook, reason);
     }
   }
 }

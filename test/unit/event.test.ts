@@ -190,6 +190,10 @@ class World {
 
   readonly hub = {
     prime: async (): Promise<void> => undefined,
+    // Live waiting reasons read the shared caches; this fake has none (the reasons are tested in waiting.test).
+    watchSoon: (): void => undefined,
+    peek: (): KubernetesObject | undefined => undefined,
+    cached: (): KubernetesObject[] => [],
     until: <T>(
       namespace: string,
       kind: string,
@@ -237,6 +241,9 @@ class World {
     },
     note: (line: string) => this.record('note', '', { detail: line }),
     stop: () => undefined,
+    hookWaiting: () => undefined,
+    runContext: () => undefined,
+    wantsPods: false,
   };
 
   ctx(flavour: Partial<HelmFlavour> = {}, timeoutMs = 5000): RunContext {

@@ -5,21 +5,13 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planEvent } from '../../src/hooks/plan.js';
-import type { Reporter } from '../../src/output/reporter.js';
+import { SilentReporter } from '../../src/output/reporter.js';
 import { Recorder } from '../../src/report/record.js';
 import { writeReports } from '../../src/report/write.js';
 import { makeHook } from './hook-factory.js';
 import { junitCases, schemaErrors } from './report-check.js';
 
-const quiet = {
-  eventStarted() {},
-  hookStarted() {},
-  hookFinished() {},
-  logBlock() {},
-  eventFinished() {},
-  note() {},
-  stop() {},
-} as Reporter;
+const quiet = new SilentReporter();
 
 function recorderWithOneRun(): Recorder {
   let now = Date.parse('2026-11-26T10:00:00.000Z');

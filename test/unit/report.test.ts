@@ -131,6 +131,9 @@ test('recorder: passes every call on and keeps plans, starts, results and the ru
     eventFinished: () => calls.push('eventFinished'),
     note: () => calls.push('note'),
     stop: () => calls.push('stop'),
+    hookWaiting: () => calls.push('hookWaiting'),
+    runContext: () => calls.push('runContext'),
+    wantsPods: false,
   };
   let now = T0;
   const rec = new Recorder(inner, () => now);
@@ -139,6 +142,7 @@ test('recorder: passes every call on and keeps plans, starts, results and the ru
   rec.runContext({ helmVersion: 'v4.1.4', release: 'r', namespace: 'n', timeoutMs: 1000 });
   rec.eventStarted(plan);
   rec.hookStarted(h);
+  rec.hookWaiting(h, 'running');
   now += 10;
   rec.hookFinished({ hook: h, ok: true, startedAt: T0, endedAt: now });
   rec.logBlock('t', []);
@@ -154,7 +158,17 @@ test('recorder: passes every call on and keeps plans, starts, results and the ru
     notStarted: 0,
   });
   rec.stop();
-  assert.equal(calls, ['eventStarted', 'hookStarted', 'hookFinished', 'logBlock', 'note', 'eventFinished', 'stop']);
+  assert.equal(calls, [
+    'runContext',
+    'eventStarted',
+    'hookStarted',
+    'hookWaiting',
+    'hookFinished',
+    'logBlock',
+    'note',
+    'eventFinished',
+    'stop',
+  ]);
   assert.is(rec.events.length, 1);
   assert.is(rec.events[0]?.endedAt, T0 + 10);
   assert.is(rec.info?.helmVersion, 'v4.1.4');

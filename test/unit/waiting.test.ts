@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import type { Hook } from '../../src/hooks/model.js';
 import { waitingReason } from '../../src/kube/status.js';
 import type { WatchHub } from '../../src/kube/watch-hub.js';
-import type { Reporter } from '../../src/output/reporter.js';
+import { SilentReporter } from '../../src/output/reporter.js';
 import { runningLines } from '../../src/output/spinner.js';
 import { WaitingReasons } from '../../src/run/waiting.js';
 import { makeHook } from './hook-factory.js';
@@ -76,9 +76,11 @@ test('WaitingReasons: the reporter hears a reason only when it changes', () => {
     watchSoon: (ns: string, kind: string) => started.push(`${ns}/${kind}`),
   } as unknown as WatchHub;
   const heard: string[] = [];
-  const reporter = {
-    hookWaiting: (hook: Hook, reason: string) => heard.push(`${hook.name}: ${reason}`),
-  } as unknown as Reporter;
+  const reporter = new (class extends SilentReporter {
+    override hookWaiting(hook: Hook, reason: string): void {
+      heard.push(`${hook.name}: ${reason}`);
+    }
+  })();
   const w = new WaitingReasons(hub, reporter);
   w.track(h);
   try {
