@@ -9,16 +9,7 @@ import yargs from 'yargs';
 import { ExitCode, exitCodeFor, HelmError, HookFailureError, PluginError, UsageError } from './errors.js';
 import { HelmArgs, type HelmCommand } from './helm/args.js';
 import { restoreExtraCaEnv } from './kube/extra-ca-env.js';
-import {
-  COMMAND_ALIASES,
-  ENV_OUTPUT,
-  ENV_PARALLELISM,
-  ENV_REPORT,
-  ENV_REPORT_FORMAT,
-  type ParsedArgv,
-  parseArgv,
-  resolveOutput,
-} from './options.js';
+import { COMMAND_ALIASES, type ParsedArgv, PLUGIN_OPTIONS, parseArgv, resolveOutput } from './options.js';
 import type { Reporter } from './output/reporter.js';
 import type { Recorder } from './report/record.js';
 
@@ -36,27 +27,16 @@ const EPILOGUE = [
 ].join('\n');
 
 function helpParser() {
-  const options = {
-    'hook-parallelism': {
-      type: 'string' as const,
-      describe: `How many hooks of one weight run at once; 1 or less is serial, exactly as helm [env ${ENV_PARALLELISM}]`,
-      default: '1',
-    },
-    'hook-output': {
-      type: 'string' as const,
-      describe: `Progress output: auto (spinner on a terminal, plain lines otherwise), plain, spinner [env ${ENV_OUTPUT}]`,
-      default: 'auto',
-    },
-    'hook-report': {
-      type: 'string' as const,
-      describe: `Write a report of every hook run (plan, times, outcomes, pods, exit codes, events, log tails) to this file, on success, failure or interruption [env ${ENV_REPORT}]`,
-    },
-    'hook-report-format': {
-      type: 'string' as const,
-      describe: `Report format: json, or junit (JUnit XML, one testcase per hook) [env ${ENV_REPORT_FORMAT}]`,
-      default: 'json',
-    },
-  };
+  const options = Object.fromEntries(
+    Object.entries(PLUGIN_OPTIONS).map(([name, o]) => [
+      name,
+      {
+        type: 'string' as const,
+        describe: `${o.describe} [env ${o.env}]`,
+        ...(o.default === undefined ? {} : { default: o.default }),
+      },
+    ]),
+  );
   const passthrough = (y: ReturnType<typeof yargs>) => y.options(options).epilogue(EPILOGUE);
   return yargs()
     .scriptName('helm parallel-hooks')

@@ -22,6 +22,34 @@ export const ENV_PARALLELISM = 'HELM_PARALLEL_HOOKS_PARALLELISM';
 export const ENV_OUTPUT = 'HELM_PARALLEL_HOOKS_OUTPUT';
 export const ENV_REPORT = 'HELM_PARALLEL_HOOKS_REPORT';
 export const ENV_REPORT_FORMAT = 'HELM_PARALLEL_HOOKS_REPORT_FORMAT';
+/**
+ * The plugin's own options, declared once: the argv parser takes them out (parseArgv) and the help shows
+ * them (cli.ts), each with its environment variable.
+ */
+export const PLUGIN_OPTIONS = {
+  'hook-parallelism': {
+    env: ENV_PARALLELISM,
+    default: '1',
+    describe: 'How many hooks of one weight run at once; 1 or less is serial, exactly as helm',
+  },
+  'hook-output': {
+    env: ENV_OUTPUT,
+    default: 'auto',
+    describe: 'Progress output: auto (spinner on a terminal, plain lines otherwise), plain, spinner',
+  },
+  'hook-report': {
+    env: ENV_REPORT,
+    default: undefined,
+    describe:
+      'Write a report of every hook run (plan, times, outcomes, pods, exit codes, events, log tails) to this file, on success, failure or interruption',
+  },
+  'hook-report-format': {
+    env: ENV_REPORT_FORMAT,
+    default: 'json',
+    describe: 'Report format: json, or junit (JUnit XML, one testcase per hook)',
+  },
+} as const;
+
 /** Large enough for any tier; keeps p-map's concurrency a safe integer. */
 export const MAX_PARALLELISM = 1_000_000;
 
@@ -61,10 +89,7 @@ export function parseArgv(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
       'strip-aliased': true,
       'strip-dashed': true,
     })
-    .option('hook-parallelism', { type: 'string' })
-    .option('hook-output', { type: 'string' })
-    .option('hook-report', { type: 'string' })
-    .option('hook-report-format', { type: 'string' })
+    .options(Object.fromEntries(Object.keys(PLUGIN_OPTIONS).map((name) => [name, { type: 'string' as const }])))
     .help(false)
     .version(false)
     .exitProcess(false)
