@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { ExitCode, exitCodeFor, HelmError, HookFailureError, PluginError, UsageError } from './errors.js';
 import { HelmArgs, type HelmCommand } from './helm/args.js';
+import { truthy } from './helm/env.js';
 import { restoreExtraCaEnv } from './kube/extra-ca-env.js';
 import { COMMAND_ALIASES, type ParsedArgv, PLUGIN_OPTIONS, parseArgv, resolveOutput } from './options.js';
 import type { Reporter } from './output/reporter.js';
@@ -199,7 +200,7 @@ async function runCommand(argv: readonly string[], env: NodeJS.ProcessEnv, run: 
     if (parsed.version) {
       process.stdout.write(`${await pluginVersion()}\n`);
       // Which of plugin.yaml's platformCommand entries helm ran: the sh launcher, or node on the bundle.
-      if (/^(1|t|T|TRUE|true|True)$/.test(env.HELM_DEBUG ?? ''))
+      if (truthy(env.HELM_DEBUG))
         process.stderr.write(
           `[parallel-hooks] started by ${env.HELM_PARALLEL_HOOKS_LAUNCHER === 'sh' ? 'the sh launcher (bin/helm-parallel-hooks)' : 'node on dist/cli.cjs (no launcher)'} on ${process.platform}\n`,
         );

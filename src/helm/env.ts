@@ -23,7 +23,7 @@ export interface HelmSettings {
 
 const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
 /** Go's strconv.ParseBool, as helm reads its boolean variables (anything else: false). */
-const truthy = (v: string | undefined) => v !== undefined && /^(1|t|T|TRUE|true|True)$/.test(v);
+export const truthy = (v: string | undefined) => v !== undefined && /^(1|t|T|TRUE|true|True)$/.test(v);
 /** helm's envCSV: the value trimmed of commas and spaces at its ends, split at commas (items kept as they are). */
 const csv = (v: string | undefined) => {
   const trimmed = (v ?? '').replace(/^[, ]+|[, ]+$/g, '');

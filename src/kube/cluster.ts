@@ -55,11 +55,6 @@ export class Cluster {
     this.fieldManager = opts.fieldManager ?? 'helm';
   }
 
-  /** Where requests go (for messages). */
-  get server(): URL {
-    return this.api.server;
-  }
-
   /** One request (counted; transient failures retried for a bounded time unless the request says otherwise). */
   async send<T>(req: ApiRequest): Promise<T> {
     this.stats.requests++;
