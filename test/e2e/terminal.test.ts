@@ -1,6 +1,8 @@
 /**
  * The terminal view, in a real terminal (tmux): the spinner draws while hooks run, and on the first Ctrl-C it
- * stops and the process exits (code 130) within 2 s, saying which signal it received.
+ * stops and the process exits (code 130), saying which signal it received, without waiting out the hooks'
+ * timeout. A wall-clock figure for that exit belongs in the benchmark: these tests check what happens and in
+ * which order, and their only time limits are far from both a passing run and the failure they catch.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,10 +14,38 @@ const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8
 const screen = (session: string) => tmux('capture-pane', '-p', '-t', session);
 const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
+/**
+ * Captures the pane every pollMs until done(screen) holds or boundMs has passed; returns the last capture. The
+ * bound only turns a hang into a failed assertion (with the screen) after it, so it is generous: far above the
+ * few seconds a passing run needs on a slow, shared machine.
+ */
+async function watchScreen(
+  session: string,
+  done: (screen: string) => boolean,
+  boundMs: number,
+  pollMs = 100,
+): Promise<string> {
+  const end = performance.now() + boundMs;
+  let shown = '';
+  do {
+    await new Promise((r) => setTimeout(r, pollMs));
+    shown = screen(session);
+  } while (!done(shown) && performance.now() < end);
+  return shown;
+}
+
+/** The hooks' timeout each test configures: what a plugin that ignored the first Ctrl-C would wait out. */
+const HOOK_TIMEOUT_S = 300;
+/**
+ * The exit after the first Ctrl-C: 60 s is far above the about a second a passing run takes (a slow, shared
+ * machine does not fail it) and far below HOOK_TIMEOUT_S, which a plugin ignoring the Ctrl-C would wait out.
+ */
+const EXIT_BOUND_MS = 60_000;
+
 for (const major of MAJORS) {
   const s = suite(`terminal, helm ${major}`);
 
-  s('first Ctrl-C: the spinner stops and the plugin exits within 2 s', async () => {
+  s('first Ctrl-C: the spinner stops and the plugin exits on it, without waiting out the hook timeout', async () => {
     const ns = await namespace(`tty${major}`);
     const { bin, env } = await helmSetup(major);
     const values = valuesFile({ hooks: [{ name: 'slow', kind: 'Job', events: 'pre-install', runFor: '1h' }] });
@@ -31,26 +61,26 @@ for (const major of MAJORS) {
     const exports = Object.entries(vars)
       .map(([k, v]) => `export ${k}=${quote(v)};`)
       .join(' ');
-    const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.cjs'))} install tty ${quote(CHART)} -f ${quote(values)} --hook-parallelism 4; echo EXIT=$?; sleep 60`;
+    const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.cjs'))} install tty ${quote(CHART)} -f ${quote(values)} --hook-parallelism 4 --timeout ${HOOK_TIMEOUT_S}s; echo EXIT=$?; sleep 60`;
     tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '30', 'bash', '-c', command);
     try {
-      let drawn = '';
-      for (let i = 0; i < 200 && !/pre-install: tier 1\/1, 1 running/.test(drawn); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        drawn = screen(session);
-      }
+      const drawn = await watchScreen(session, (shown) => /pre-install: tier 1\/1, 1 running/.test(shown), 120_000);
       assert.match(drawn, /pre-install: tier 1\/1, 1 running, 0\/1 done/, `the spinner draws: ${drawn}`);
-      const sent = Date.now();
-      tmux('send-keys', '-t', session, 'C-c');
-      let after = '';
-      while (Date.now() - sent < 5000 && !/EXIT=\d+/.test(after)) {
-        await new Promise((r) => setTimeout(r, 50));
-        after = screen(session);
-      }
-      const took = Date.now() - sent;
+      assert.not.match(drawn, /EXIT=\d+/, 'still running when the Ctrl-C is sent');
+      const sent = performance.now();
+      tmux('send-keys', '-t', session, 'C-c'); // the one and only Ctrl-C: a second would force the exit
+      const after = await watchScreen(session, (shown) => /EXIT=\d+/.test(shown), EXIT_BOUND_MS, 50);
+      const took = Math.round(performance.now() - sent);
       assert.match(after, /EXIT=130/, after);
-      assert.ok(took <= 2000, `exited ${took} ms after the first Ctrl-C`);
+      assert.ok(
+        took < EXIT_BOUND_MS,
+        `exited ${took} ms after the first Ctrl-C, not at the ${HOOK_TIMEOUT_S} s timeout`,
+      );
       assert.match(after, /received SIGINT: stopping/);
+      assert.ok(
+        after.indexOf('received SIGINT: stopping') < after.indexOf('EXIT=130'),
+        `it said it was stopping on the signal, then exited: ${after}`,
+      );
       assert.not.match(after, /undefined/);
       const spinnerFrame = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
       const frozen = screen(session);
@@ -87,23 +117,25 @@ for (const major of MAJORS) {
       const exports = Object.entries(vars)
         .map(([k, v]) => `export ${k}=${quote(v)};`)
         .join(' ');
-      const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.cjs'))} install ttyw ${quote(CHART)} -f ${quote(values)} --hook-parallelism 8; echo EXIT=$?; sleep 60`;
+      const command = `${exports} unset CI NO_COLOR; node ${quote(join(REPO, 'dist/cli.cjs'))} install ttyw ${quote(CHART)} -f ${quote(values)} --hook-parallelism 8 --timeout ${HOOK_TIMEOUT_S}s; echo EXIT=$?; sleep 60`;
       tmux('new-session', '-d', '-s', session, '-x', '140', '-y', '30', 'bash', '-c', command);
       try {
         const hookLine = /^ {2}Job\/(h\d\d) \([^)]+\)\s+([\d.]+)(ms|s)\s+(.+)$/;
-        let drawn = '';
-        let listed: RegExpMatchArray[] = [];
-        for (let i = 0; i < 300; i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          drawn = screen(session);
-          listed = drawn
+        const listedIn = (shown: string) =>
+          shown
             .split('\n')
             .map((l) => l.trimEnd().match(hookLine))
             .filter((m): m is RegExpMatchArray => m !== null);
-          const reasons = listed.map((m) => m[4]);
-          const count = (r: string | undefined) => reasons.filter((x) => x === r).length;
-          if (count('Pending: Unschedulable') === 2 && count('running') === 6) break;
-        }
+        const drawn = await watchScreen(
+          session,
+          (shown) => {
+            const reasons = listedIn(shown).map((m) => m[4]);
+            const count = (r: string | undefined) => reasons.filter((x) => x === r).length;
+            return count('Pending: Unschedulable') === 2 && count('running') === 6;
+          },
+          120_000,
+        );
+        const listed = listedIn(drawn);
         assert.match(drawn, /pre-install: tier 1\/1, 8 running, 0\/16 done/, drawn);
         if (process.env.HPH_SHOW_SCREEN) console.log(drawn);
         assert.is(listed.length, 8, `the 8 running hooks are listed:\n${drawn}`);
@@ -118,12 +150,9 @@ for (const major of MAJORS) {
           [...seconds].sort((a, b) => b - a),
           'longest-running first',
         );
+        assert.not.match(drawn, /EXIT=\d+/, 'still running when the Ctrl-C is sent');
         tmux('send-keys', '-t', session, 'C-c');
-        let after = '';
-        for (let i = 0; i < 100 && !/EXIT=\d+/.test(after); i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          after = screen(session);
-        }
+        const after = await watchScreen(session, (shown) => /EXIT=\d+/.test(shown), EXIT_BOUND_MS);
         assert.match(after, /EXIT=130/, after);
       } finally {
         tmux('kill-session', '-t', session);

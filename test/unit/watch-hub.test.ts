@@ -181,7 +181,9 @@ function outcome(uid?: string) {
 
 function opts(extra: { timeoutMs?: number; signal?: AbortSignal } = {}) {
   return {
-    timeoutMs: extra.timeoutMs ?? 10_000,
+    // Only a safety net (a broken hub fails instead of hanging): a passing waiter settles in milliseconds, so
+    // a limit this far from that never fires on a slow, shared machine.
+    timeoutMs: extra.timeoutMs ?? 60_000,
     signal: extra.signal,
     onTimeout: () => new Error('timed out'),
     onAbort: () => new Error('aborted'),
@@ -190,8 +192,11 @@ function opts(extra: { timeoutMs?: number; signal?: AbortSignal } = {}) {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Spins the event loop until cond() holds; fails with `what` after a generous bound. */
-async function waitFor(what: string, cond: () => boolean, boundMs = 3000): Promise<void> {
+/**
+ * Spins the event loop until cond() holds; fails with `what` after a generous bound. The bound only turns a
+ * hang into a message: a passing condition holds within milliseconds, so 30 s is far from it on any machine.
+ */
+async function waitFor(what: string, cond: () => boolean, boundMs = 30_000): Promise<void> {
   const end = performance.now() + boundMs;
   while (!cond()) {
     if (performance.now() > end) throw new Error(`gave up waiting for ${what}`);
@@ -526,7 +531,16 @@ test(
   scenario(async ({ api, hub }) => {
     api.jobs = [job('a', '10')];
     api.listResourceVersion = '10';
-    const pending = hub.until(NS, 'Job', 'a', outcome('uid-a'), opts({ timeoutMs: 200 })).catch((e: unknown) => e);
+    let timedOut = false;
+    const pending = hub
+      .until(NS, 'Job', 'a', outcome('uid-a'), {
+        ...opts(),
+        onTimeout: () => {
+          timedOut = true;
+          return new Error('timed out');
+        },
+      })
+      .catch((e: unknown) => e);
     await hub.prime(NS, 'Job');
     await tick(); // the waiter has set its (real) timeout timer
 
@@ -537,7 +551,10 @@ test(
     });
     assert.is(api.watches.length, 1, 'no reconnect');
     assert.is(api.lists.length, 1, 'no new list');
-    assert.instance(await pending, Error);
+    const error = await pending;
+    assert.instance(error, Error);
+    assert.match((error as Error).message, /closed/, 'the waiter failed because of close(), not its timeout');
+    assert.not.ok(timedOut, 'the timeout path was never taken');
   }),
 );
 
@@ -547,13 +564,24 @@ test(
     api.jobs = [job('a', '10')];
     api.listResourceVersion = '10';
     api.watchFailures.push(403);
-    const started = performance.now();
+    // What happened, in order: "at once" means the waiter failed on the 403 answer to the first watch,
+    // before any retry and without its timeout ever firing.
+    const events: string[] = [];
     const error = await hub
-      .until(NS, 'Job', 'a', outcome('uid-a'), opts({ timeoutMs: 60_000 }))
-      .catch((e: unknown) => e);
+      .until(NS, 'Job', 'a', outcome('uid-a'), {
+        ...opts(),
+        onTimeout: () => {
+          events.push('timeout');
+          return new Error('timed out');
+        },
+      })
+      .catch((e: unknown) => {
+        events.push(`rejected after ${api.watches.length} watch request(s)`);
+        return e;
+      });
     assert.instance(error, Error);
     assert.match((error as Error).message, /RBAC: watch Jobs in app forbidden/, (error as Error).message);
-    assert.ok(performance.now() - started < 5000, 'not at the timeout');
+    assert.equal(events, ['rejected after 1 watch request(s)'], 'failed on the 403, not at the timeout');
     await settle();
     assert.is(api.watches.length, 1, 'a permanent refusal is not retried');
   }),
@@ -612,7 +640,7 @@ test(
     api.stream(0).open(); // the response arrives after close()
     await primed;
     await withoutDelays(async () => {
-      await waitFor('the server to see the watch close', () => api.stream(0).isClosed, 1000);
+      await waitFor('the server to see the watch close', () => api.stream(0).isClosed);
       await settle();
     });
     assert.is(api.watches.length, 1, 'no reconnect');
