@@ -1,7 +1,7 @@
 /**
  * NODE_EXTRA_CA_CERTS without its start-up cost. Node reads the file before any code runs and builds a
- * root store from it and every bundled certificate (measured on the 2-core runner with the system bundle:
- * a bare node start 0.125 -> 0.085 s). The launcher hands the path over under another name; the CLI puts
+ * root store from it and every bundled certificate (docs/BENCHMARKS.md, the start-up probe: a bare node
+ * start with and without it). The launcher hands the path over under another name; the CLI puts
  * it back into the environment at once (extra-ca-env.ts: helm, and whatever helm runs, see the user's
  * environment), and this adds it to the trusted roots of the plugin's own connections only where node
  * would have used it: a cluster whose kubeconfig names no CA, with verification on.
