@@ -11,6 +11,7 @@ import { chartCapAnnotation } from '../hooks/annotations.js';
 import { CHART_CAP_ANNOTATION, type LifecycleEvent } from '../hooks/model.js';
 import { hooksFromRelease, type ReleaseJson } from '../hooks/parse.js';
 import { type EventPlan, planEvent } from '../hooks/plan.js';
+import type { EventSummary } from '../hooks/results.js';
 import type { Cluster } from '../kube/cluster.js';
 import type { Driver, ReleaseRecord, ReleaseStore } from '../kube/release-store.js';
 import { restConfigFromEnv } from '../kube/rest-config.js';
@@ -19,7 +20,7 @@ import type { WatchHub } from '../kube/watch-hub.js';
 import { planLines } from '../output/format.js';
 import type { Reporter } from '../output/reporter.js';
 import { flavourOf, type RunContext, waitStrategy } from '../run/context.js';
-import { type EventSummary, runEvent } from '../run/event.js';
+import { runEvent } from '../run/event.js';
 import { parseGoDuration } from '../util/duration.js';
 import { RecordKeeper } from './record-keeper.js';
 

@@ -1,5 +1,6 @@
 /** Pure readers of Job and Pod status: when is a hook done, and why did it fail. */
 import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { PodReport } from '../hooks/results.js';
 
 /** A finished Job or Pod; a failed Job also names its Failed condition's reason (helm prints it). */
 export type Outcome = { ok: true } | { ok: false; reason: string; conditionReason?: string };
@@ -53,26 +54,6 @@ export function describeContainers(pods: readonly V1Pod[]): string {
   return parts.join('; ');
 }
 
-/** One container as a report shows it: its state, exit code and reason; never its spec or environment. */
-export interface ContainerReport {
-  name: string;
-  state: 'waiting' | 'running' | 'terminated' | 'unknown';
-  reason?: string;
-  message?: string;
-  exitCode?: number;
-  restarts: number;
-}
-
-/** One pod as a report shows it: phase, why it is not scheduled or not running, its containers. */
-export interface PodReport {
-  name: string;
-  phase: string;
-  /** The pod's own reason, or the PodScheduled=False condition's reason (e.g. Unschedulable). */
-  reason?: string;
-  message?: string;
-  containers: ContainerReport[];
-}
-
 /** A Job's pods among pods (e.g. a Pod watch's cache), by the job-name label the Job controller sets. */
 export function podsOfJob<T extends KubernetesObject>(pods: readonly T[], job: string): T[] {
   return pods.filter((p) => p.metadata?.labels?.['job-name'] === job);
@@ -102,16 +83,6 @@ export function byTime(a: string, b: string): number {
 /** Oldest first, by creation time (a sort comparator for pods and other objects). */
 export function byCreation(a: KubernetesObject, b: KubernetesObject): number {
   return byTime(String(a.metadata?.creationTimestamp ?? ''), String(b.metadata?.creationTimestamp ?? ''));
-}
-
-/** A Kubernetes Event about the hook or one of its pods: what happened, last seen. */
-export interface EventReport {
-  object: string;
-  type: string;
-  reason: string;
-  message: string;
-  count: number;
-  lastSeen?: string;
 }
 
 export function podReport(pod: V1Pod): PodReport {

@@ -1,7 +1,7 @@
 /** Text shared by both reporters: a plan printed for --dry-run, and the per-event summary line. */
 import { type Hook, hookLabel, TIMEOUT_ANNOTATION } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
-import type { EventSummary } from '../run/event.js';
+import type { EventSummary } from '../hooks/results.js';
 import { formatDuration } from '../util/duration.js';
 
 export function summaryLine(s: EventSummary): string {

@@ -1,8 +1,7 @@
 /** Plain timestamped lines on stderr, one per hook start and end: for CI logs, pipes, NO_COLOR, TERM=dumb. */
 import { type Hook, hookLabel } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
-import type { EventSummary } from '../run/event.js';
-import type { HookResult } from '../run/hook.js';
+import type { EventSummary, HookResult } from '../hooks/results.js';
 import { formatDuration } from '../util/duration.js';
 import { summaryLine } from './format.js';
 import type { Reporter, RunInfo } from './reporter.js';

@@ -1,8 +1,7 @@
 /** What the runner tells the person watching. Two faces: plain lines (CI, pipes) and an ora spinner (TTY). */
 import type { Hook } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
-import type { EventSummary } from '../run/event.js';
-import type { HookResult } from '../run/hook.js';
+import type { EventSummary, HookResult } from '../hooks/results.js';
 
 /**
  * Every method is required, so a reporter that wraps another (report/record.ts) fails to compile when a

@@ -5,9 +5,7 @@
  */
 import { type Hook, hookLabel } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
-import type { EventReport, PodReport } from '../kube/status.js';
-import type { LogTail } from '../run/diagnose.js';
-import type { HookResult } from '../run/hook.js';
+import type { EventReport, HookResult, LogTail, PodReport } from '../hooks/results.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

@@ -4,9 +4,8 @@
  */
 import type { Hook } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
+import type { EventSummary, HookResult } from '../hooks/results.js';
 import type { Reporter, RunInfo } from '../output/reporter.js';
-import type { EventSummary } from '../run/event.js';
-import type { HookResult } from '../run/hook.js';
 import type { RecordedEvent } from './model.js';
 
 export class Recorder implements Reporter {

@@ -1,9 +1,9 @@
 /** What running hooks needs: the cluster, the shared watches, helm's flavour, the clock and the reporter. */
 import type { Hook } from '../hooks/model.js';
+import type { HookResult } from '../hooks/results.js';
 import type { Cluster } from '../kube/cluster.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import type { Reporter } from '../output/reporter.js';
-import type { HookResult } from './hook.js';
 import type { WaitingReasons } from './waiting.js';
 
 /**

@@ -5,32 +5,9 @@
  */
 import type { CoreV1Event, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { type Hook, hookLabel } from '../hooks/model.js';
-import {
-  byCreation,
-  byTime,
-  type EventReport,
-  jobConditionText,
-  type PodReport,
-  podReport,
-  podStateText,
-} from '../kube/status.js';
+import type { EventReport, HookDiagnosis, LogTail } from '../hooks/results.js';
+import { byCreation, byTime, jobConditionText, podReport, podStateText } from '../kube/status.js';
 import type { RunContext } from './context.js';
-
-export interface LogTail {
-  pod: string;
-  container: string;
-  lines: string[];
-  /** Why there are no lines (logs unavailable), if so. */
-  error?: string;
-}
-
-export interface HookDiagnosis {
-  /** The Job's Failed/Complete condition, or its counts while it runs. */
-  condition?: string;
-  pods: PodReport[];
-  events: EventReport[];
-  logs: LogTail[];
-}
 
 /** Bounds: the newest pods, events and log lines only; long lines cut. */
 export const LIMITS = { pods: 3, events: 8, logLines: 20, logBytes: 8192, lineChars: 400 };

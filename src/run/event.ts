@@ -9,24 +9,13 @@ import { HookFailureError, InterruptedError } from '../errors.js';
 import { compareKinds } from '../hooks/kind-order.js';
 import { effectiveDeletePolicies, type Hook, hookLabel } from '../hooks/model.js';
 import type { EventPlan, Step } from '../hooks/plan.js';
+import type { EventSummary, HookResult } from '../hooks/results.js';
 import { apiMessage } from '../kube/cluster.js';
 import type { RunContext } from './context.js';
 import { diagnosisLines } from './diagnose.js';
-import { deleteHook, type HookResult, runHook } from './hook.js';
+import { deleteHook, runHook } from './hook.js';
 import { printHookLogs } from './logs.js';
 import { WaitingReasons } from './waiting.js';
-
-export interface EventSummary {
-  event: string;
-  hooks: number;
-  tiers: number;
-  parallelism: number;
-  wallMs: number;
-  /** What the same hooks cost one after another: the sum of each hook's own duration. */
-  serialMs: number;
-  failed: number;
-  notStarted: number;
-}
 
 export async function runEvent(plan: EventPlan, eventCtx: RunContext): Promise<EventSummary> {
   const waiting = new WaitingReasons(eventCtx.hub, eventCtx.reporter);

@@ -9,42 +9,13 @@
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { InterruptedError, PluginError } from '../errors.js';
 import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind, TIMEOUT_ANNOTATION } from '../hooks/model.js';
+import type { HookDiagnosis, HookResult, PodReport } from '../hooks/results.js';
 import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
-import {
-  byCreation,
-  describeContainers,
-  jobOutcome,
-  type PodReport,
-  podOutcome,
-  podReport,
-  podsOfJob,
-} from '../kube/status.js';
+import { byCreation, describeContainers, jobOutcome, podOutcome, podReport, podsOfJob } from '../kube/status.js';
 import { formatDuration } from '../util/duration.js';
 import { hookWaitMs, type RunContext } from './context.js';
-import { diagnose, type HookDiagnosis, podsOf, waitingFor } from './diagnose.js';
+import { diagnose, podsOf, waitingFor } from './diagnose.js';
 import { createFailureText, noMatchText, type WaitFailure, waitFailureText } from './helm-errors.js';
-
-export interface HookResult {
-  hook: Hook;
-  ok: boolean;
-  /**
-   * Where it failed: building or deleting before creation, creating (helm applies no failure policy then), or
-   * waiting (hook-failed policies and, per version, the clean-up of succeeded hooks apply).
-   */
-  stage?: 'build' | 'delete' | 'create' | 'wait';
-  /** The plugin's explanation (condition, exit codes, pod states). */
-  reason?: string;
-  /** helm's own error text for this failure. */
-  helmError?: string;
-  /** The wait ended at the hook's limit (its own helm-parallel-hooks.io/timeout, else --timeout). */
-  timedOut?: boolean;
-  /** What the cluster said about a hook that failed while waited for (pods, events, log tail). */
-  diagnosis?: HookDiagnosis;
-  /** The hook's pods when it ended (a Job's or the Pod itself), read only when a report asks for them. */
-  pods?: PodReport[];
-  startedAt: number;
-  endedAt: number;
-}
 
 export function refOf(hook: Hook): ObjectRef {
   return { apiVersion: hook.apiVersion, kind: hook.kind, name: hook.name, namespace: hook.namespace };

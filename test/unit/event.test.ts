@@ -9,13 +9,13 @@ import * as assert from 'uvu/assert';
 import { exitCodeFor, HookFailureError, PluginError } from '../../src/errors.js';
 import type { Hook, HookObject, LifecycleEvent } from '../../src/hooks/model.js';
 import { planEvent } from '../../src/hooks/plan.js';
+import type { EventSummary, HookResult } from '../../src/hooks/results.js';
 import type { Cluster, ObjectRef } from '../../src/kube/cluster.js';
 import { newStats } from '../../src/kube/stats.js';
 import type { WatchHub } from '../../src/kube/watch-hub.js';
 import type { Reporter } from '../../src/output/reporter.js';
 import type { HelmFlavour, RunContext } from '../../src/run/context.js';
-import { type EventSummary, runEvent } from '../../src/run/event.js';
-import type { HookResult } from '../../src/run/hook.js';
+import { runEvent } from '../../src/run/event.js';
 import { makeHook } from './hook-factory.js';
 
 // ---------------------------------------------------------------- hooks

@@ -4,8 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
 import { planEvent } from '../../src/hooks/plan.js';
+import type { EventSummary } from '../../src/hooks/results.js';
 import { planLines, summaryLine } from '../../src/output/format.js';
-import type { EventSummary } from '../../src/run/event.js';
 
 function release(version: string): ReleaseJson {
   return JSON.parse(

@@ -3,13 +3,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Hook } from '../../src/hooks/model.js';
 import { planEvent } from '../../src/hooks/plan.js';
-import type { PodReport } from '../../src/kube/status.js';
+import type { HookResult, PodReport } from '../../src/hooks/results.js';
 import { reportJson } from '../../src/report/json.js';
 import { reportJunit, xmlEscape } from '../../src/report/junit.js';
 import { buildReport, type RecordedEvent, type ReportMeta } from '../../src/report/model.js';
 import { Recorder } from '../../src/report/record.js';
 import { ganttLabel, stepSummary } from '../../src/report/step-summary.js';
-import type { HookResult } from '../../src/run/hook.js';
 import { makeHook } from './hook-factory.js';
 import { ganttBars, junitCases, schemaErrors } from './report-check.js';
 
