@@ -10,9 +10,9 @@
  */
 import { HookFailureError, InterruptedError, PluginError } from '../errors.js';
 import type { LifecycleEvent } from '../hooks/model.js';
-import type { ReleaseJson } from '../hooks/parse.js';
 import type { EventPlan } from '../hooks/plan.js';
-import type { RecordJson, ReleaseRecord, RevisionInfo } from '../kube/release-store.js';
+import type { RecordJson } from '../hooks/release-json.js';
+import type { ReleaseRecord, RevisionInfo } from '../kube/release-store.js';
 import type { RecordKeeper } from './record-keeper.js';
 import type { Session } from './session.js';
 
@@ -77,7 +77,7 @@ export async function runPostHooks(
   }
   // What ran is what `helm get hooks` shows: the pre hooks as rendered and run, with their last runs.
   if (ran) stored.release.hooks = ran.hooks;
-  const plan = session.plan(event, stored.release as unknown as ReleaseJson);
+  const plan = session.plan(event, stored.release);
   if (plan.hooks.length === 0) {
     if (ran) await store.update(stored);
     return;

@@ -17,8 +17,8 @@ import type { HelmArgs } from '../helm/args.js';
 import type { Helm } from '../helm/client.js';
 import { type HookText, mayHookAt } from '../hooks/hook-text.js';
 import type { LifecycleEvent } from '../hooks/model.js';
-import type { ReleaseJson } from '../hooks/parse.js';
-import type { RecordJson, RevisionInfo } from '../kube/release-store.js';
+import type { RecordJson, ReleaseJson } from '../hooks/release-json.js';
+import type { RevisionInfo } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
 import { installCrds, nameInUse, splitCrds } from './install-checks.js';
 import {
@@ -124,12 +124,7 @@ export async function runDeployFlow(input: DeployInput): Promise<number> {
     let ran: RecordJson | undefined;
     if (prePlan.hooks.length > 0) {
       if (kind === 'install' && args.bool('create-namespace')) await session.ensureNamespace(rendered.namespace);
-      ran = await runPreHooks(
-        { ...around, phase: 'pre' },
-        prePlan,
-        rendered as unknown as RecordJson,
-        userLabels(args),
-      );
+      ran = await runPreHooks({ ...around, phase: 'pre' }, prePlan, rendered, userLabels(args));
     }
 
     // helm's main work, without hooks; with --generate-name or --name-template, the name of the render.

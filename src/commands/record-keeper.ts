@@ -4,8 +4,9 @@
  * helm's storage. Writes are serialized and coalesced: at most one in flight, the newest state last.
  */
 import type { Hook } from '../hooks/model.js';
+import type { RecordHookJson } from '../hooks/release-json.js';
 import type { HookResult } from '../hooks/results.js';
-import { type RecordHookJson, type ReleaseRecord, type ReleaseStore, recordTime } from '../kube/release-store.js';
+import { type ReleaseRecord, type ReleaseStore, recordTime } from '../kube/release-store.js';
 
 export class RecordKeeper {
   private writing: Promise<void> | undefined;

@@ -6,8 +6,7 @@
  */
 import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
-import type { ReleaseJson } from '../hooks/parse.js';
-import type { RecordJson } from '../kube/release-store.js';
+import type { RecordJson } from '../hooks/release-json.js';
 import { recordTime, userLabelsOf } from '../kube/release-store.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
 import { type CommandOptions, Session } from './session.js';
@@ -37,7 +36,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
     // No such release or revision: helm says so in its own words and with its own exit code.
     if (!current || !target) return await session.helm.passthrough(['rollback', ...opts.helmArgs]);
 
-    const targetJson = target.release as unknown as ReleaseJson;
+    const targetJson = target.release;
     const prePlan = session.plan('pre-rollback', targetJson);
     const postPlan = session.plan('post-rollback', targetJson);
     if (session.dryRun) {
@@ -79,7 +78,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
             'started_at' in hook.last_run ? { started_at: '', completed_at: '', phase: '' } : { phase: '' };
       ran = await runPreHooks(
         { ...around, phase: 'pre' },
-        session.plan('pre-rollback', release as unknown as ReleaseJson),
+        session.plan('pre-rollback', release),
         release,
         userLabelsOf(target.labels),
       );

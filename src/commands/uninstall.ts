@@ -7,7 +7,6 @@
  */
 import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
-import type { ReleaseJson } from '../hooks/parse.js';
 import { recordTime } from '../kube/release-store.js';
 import { type CommandOptions, Session } from './session.js';
 
@@ -33,7 +32,7 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
         if (code !== 0) return code;
         continue;
       }
-      const release = record.release as unknown as ReleaseJson;
+      const release = record.release;
       const prePlan = session.plan('pre-delete', release);
       const postPlan = session.plan('post-delete', release);
       // A dry run prints the plan; a release without delete hooks is helm's alone, exactly as helm does it.

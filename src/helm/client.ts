@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { execa } from 'execa';
 import { HelmError, InterruptedError, PluginError } from '../errors.js';
-import type { ReleaseJson } from '../hooks/parse.js';
+import type { RecordJson } from '../hooks/release-json.js';
 import { parseExact } from '../util/exact-json.js';
 import type { HelmSettings } from './env.js';
 
@@ -83,13 +83,14 @@ export class Helm {
 
   /**
    * The would-be release of an install or upgrade: `helm <cmd> <user args> --dry-run=server -o json`. Its
-   * info.status says install or upgrade; its hooks are helm's own rendering of the chart.
+   * info.status says install or upgrade; its hooks are helm's own rendering of the chart. A whole release,
+   * which the plugin stores as the pending revision while pre hooks run.
    */
   async render(
     command: 'install' | 'upgrade',
     userArgs: readonly string[],
     mode: 'server' | 'client' = 'server',
-  ): Promise<ReleaseJson> {
+  ): Promise<RecordJson> {
     return parseRelease(await this.capture([command, ...userArgs, `--dry-run=${mode}`, '-o', 'json']), command);
   }
 
@@ -135,10 +136,11 @@ function lastLine(text: string): string {
   return (lines[lines.length - 1] ?? '').replace(/^Error:\s*/, '');
 }
 
-function parseRelease(out: string, what: string): ReleaseJson {
+function parseRelease(out: string, what: string): RecordJson {
   try {
-    const release = parseExact(out) as ReleaseJson;
+    const release = parseExact(out) as RecordJson;
     if (typeof release.name !== 'string' || typeof release.namespace !== 'string') throw new Error('no release name');
+    if (typeof release.info?.status !== 'string') throw new Error('no release status');
     return release;
   } catch (cause) {
     throw new PluginError(`cannot read the release JSON printed by helm ${what}`, {

@@ -7,31 +7,8 @@ import { PluginError } from '../errors.js';
 import { toBigInt } from '../util/exact-json.js';
 import { serialAnnotation, timeoutAnnotation } from './annotations.js';
 import { type Hook, type HookObject, SERIAL_ANNOTATION, TIMEOUT_ANNOTATION } from './model.js';
+import type { ReleaseJson } from './release-json.js';
 import { parseYaml11Documents } from './yaml11.js';
-
-/** The part of helm's release JSON this plugin reads. */
-export interface ReleaseJson {
-  name: string;
-  namespace: string;
-  version: number;
-  info?: { status?: string; description?: string };
-  chart?: { metadata?: { name?: string; annotations?: Record<string, string> } };
-  hooks?: ReleaseHookJson[];
-  manifest?: string;
-  apply_method?: string;
-}
-
-export interface ReleaseHookJson {
-  name: string;
-  kind: string;
-  path: string;
-  manifest: string;
-  events?: string[];
-  /** A number, or an ExactNumber past 2^53 (helm's JSON read with util/exact-json). */
-  weight?: unknown;
-  delete_policies?: string[];
-  output_log_policies?: string[];
-}
 
 export function hooksFromRelease(release: ReleaseJson): Hook[] {
   return (release.hooks ?? []).map((h, renderIndex) => {

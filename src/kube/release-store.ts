@@ -9,6 +9,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { V1ConfigMap, V1ObjectMeta, V1Secret } from '@kubernetes/client-node';
 import { PluginError } from '../errors.js';
+import type { RecordJson } from '../hooks/release-json.js';
 import { parseExact, stringifyExact } from '../util/exact-json.js';
 import { ApiError } from './api.js';
 import type { Cluster } from './cluster.js';
@@ -24,33 +25,6 @@ export interface ReleaseRecord {
   release: RecordJson;
   /** The storage object's labels (system labels included). */
   labels: Record<string, string>;
-}
-
-/** The fields of helm's release JSON the plugin reads or changes; everything else is carried as it is. */
-export interface RecordJson {
-  name: string;
-  namespace: string;
-  version: number;
-  info: {
-    status: string;
-    description?: string;
-    deleted?: string;
-    first_deployed?: string;
-    last_deployed?: string;
-    [k: string]: unknown;
-  };
-  hooks?: RecordHookJson[];
-  [k: string]: unknown;
-}
-
-export interface RecordHookJson {
-  name: string;
-  kind: string;
-  path: string;
-  manifest: string;
-  events?: string[];
-  last_run?: { started_at?: string; completed_at?: string; phase?: string };
-  [k: string]: unknown;
 }
 
 export interface RevisionInfo {

@@ -70,6 +70,7 @@ async function safely<T>(read: () => Promise<T>, fallback: T): Promise<T> {
 }
 
 function eventReport(e: CoreV1Event): EventReport {
+  // Raw JSON: an RFC 3339 string, though client-node's type says Date.
   const last = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
   return {
     object: `${e.involvedObject?.kind ?? '?'}/${e.involvedObject?.name ?? '?'}`,
@@ -77,7 +78,7 @@ function eventReport(e: CoreV1Event): EventReport {
     reason: e.reason ?? '',
     message: (e.message ?? '').slice(0, LIMITS.lineChars),
     count: e.count ?? 1,
-    ...(last ? { lastSeen: new Date(last as unknown as string).toISOString() } : {}),
+    ...(last ? { lastSeen: new Date(String(last)).toISOString() } : {}),
   };
 }
 

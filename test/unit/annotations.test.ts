@@ -3,8 +3,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ExitCode, UsageError } from '../../src/errors.js';
 import { chartCapAnnotation, serialAnnotation, timeoutAnnotation } from '../../src/hooks/annotations.js';
-import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
+import { hooksFromRelease } from '../../src/hooks/parse.js';
 import { planEvent } from '../../src/hooks/plan.js';
+import type { ReleaseJson } from '../../src/hooks/release-json.js';
 import { planLines } from '../../src/output/format.js';
 import { flavourOf, hookWaitMs } from '../../src/run/context.js';
 

@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
+import { hooksFromRelease } from '../../src/hooks/parse.js';
 import { planEvent } from '../../src/hooks/plan.js';
+import type { ReleaseJson } from '../../src/hooks/release-json.js';
 import type { EventSummary } from '../../src/hooks/results.js';
 import { planLines, summaryLine } from '../../src/output/format.js';
 

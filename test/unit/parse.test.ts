@@ -19,7 +19,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PluginError } from '../../src/errors.js';
 import { type Hook, SERIAL_ANNOTATION } from '../../src/hooks/model.js';
-import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
+import { hooksFromRelease } from '../../src/hooks/parse.js';
+import type { ReleaseJson } from '../../src/hooks/release-json.js';
 
 const VERSIONS = ['3.18.0', '4.1.4'] as const;
 const FILES = ['render-install.json', 'render-upgrade.json', 'status.json'] as const;

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Hook, LIFECYCLE_EVENTS } from '../../src/hooks/model.js';
-import { hooksFromRelease, type ReleaseJson } from '../../src/hooks/parse.js';
+import { hooksFromRelease } from '../../src/hooks/parse.js';
 import { effectiveParallelism, helmOrder, planEvent, type Step } from '../../src/hooks/plan.js';
+import type { ReleaseJson } from '../../src/hooks/release-json.js';
 import { makeHook } from './hook-factory.js';
 
 const hook = (name: string, over: Parameters<typeof makeHook>[1] = {}): Hook => makeHook(name, over);

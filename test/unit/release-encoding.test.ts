@@ -2,7 +2,8 @@
 import { gunzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decode, encode, type RecordJson } from '../../src/kube/release-store.js';
+import type { RecordJson } from '../../src/hooks/release-json.js';
+import { decode, encode } from '../../src/kube/release-store.js';
 import { parseExact } from '../../src/util/exact-json.js';
 
 const record = (): RecordJson =>

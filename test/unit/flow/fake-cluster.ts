@@ -9,7 +9,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decode, type RecordJson } from '../../../src/kube/release-store.js';
+import type { RecordJson } from '../../../src/hooks/release-json.js';
+import { decode } from '../../../src/kube/release-store.js';
 
 type Obj = {
   apiVersion?: string;

@@ -12,7 +12,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HelmArgs, type HelmCommand } from '../../../src/helm/args.js';
-import { encode, type RecordHookJson, type RecordJson } from '../../../src/kube/release-store.js';
+import type { RecordHookJson, RecordJson } from '../../../src/hooks/release-json.js';
+import { encode } from '../../../src/kube/release-store.js';
 import type { FakeCluster } from './fake-cluster.js';
 
 /** One hook of a fake chart. */
