@@ -13,6 +13,7 @@ import type { LifecycleEvent } from '../hooks/model.js';
 import type { EventPlan } from '../hooks/plan.js';
 import type { RecordJson } from '../hooks/release-json.js';
 import type { ReleaseRecord, RevisionInfo } from '../kube/release-store.js';
+import type { HookSource } from '../run/helm-behaviour.js';
 import type { RecordKeeper } from './record-keeper.js';
 import type { Session } from './session.js';
 
@@ -22,8 +23,8 @@ export interface Around {
   namespace: string;
   /** The revision's status while its hooks run. */
   pending: { status: string; description: string };
-  /** helm 4: server-side apply the hooks. */
-  apply: boolean;
+  /** Where the hooks come from (how this helm release runs them: run/helm-behaviour.ts). */
+  source: HookSource;
   /** Records what helm records when the event fails (HookFailureError) or is interrupted; may throw instead. */
   onFailure: (keeper: RecordKeeper, error: unknown, phase: 'pre' | 'post') => Promise<void>;
 }
@@ -46,7 +47,7 @@ export async function runPreHooks(
     });
   }
   const keeper = await session.keeper(record);
-  await guarded(around, keeper, 'pre', () => session.runEvent(plan, keeper, around.apply));
+  await guarded(around, keeper, 'pre', () => session.runEvent(plan, keeper, around.source));
   await keeper.flush();
   await store.remove(name, namespace, record.version);
   return release;
@@ -98,7 +99,7 @@ export async function runPostHooks(
     changed.push({ record, after: listed.status });
   }
   await keeper.flush();
-  await guarded(around, keeper, 'post', () => session.runEvent(plan, keeper, around.apply));
+  await guarded(around, keeper, 'post', () => session.runEvent(plan, keeper, around.source));
   keeper.setStatus(final.status, final.description);
   await keeper.flush();
   for (const { record, after } of changed) {

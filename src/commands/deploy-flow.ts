@@ -17,8 +17,9 @@ import type { HelmArgs } from '../helm/args.js';
 import type { Helm } from '../helm/client.js';
 import { type HookText, mayHookAt } from '../hooks/hook-text.js';
 import type { LifecycleEvent } from '../hooks/model.js';
-import type { RecordJson, ReleaseJson } from '../hooks/release-json.js';
+import type { RecordJson } from '../hooks/release-json.js';
 import type { RevisionInfo } from '../kube/release-store.js';
+import type { HookSource } from '../run/helm-behaviour.js';
 import { type Around, keepHookRuns, runPostHooks, runPreHooks } from './around-helm.js';
 import { installCrds, nameInUse, splitCrds } from './install-checks.js';
 import {
@@ -108,7 +109,7 @@ export async function runDeployFlow(input: DeployInput): Promise<number> {
       kind,
       name,
       namespace: rendered.namespace,
-      apply: applyHooks(args, kind, rendered),
+      source: { command: kind, release: rendered },
     };
     if (kind === 'install' && args.bool('replace') && last) rendered.version = last.version + 1;
 
@@ -118,7 +119,7 @@ export async function runDeployFlow(input: DeployInput): Promise<number> {
       name,
       namespace: flow.namespace,
       pending: pendingStatus(kind),
-      apply: flow.apply,
+      source: flow.source,
       onFailure: failed(flow),
     };
     let ran: RecordJson | undefined;
@@ -175,14 +176,8 @@ interface Flow {
   kind: DeployKind;
   name: string;
   namespace: string;
-  /** helm 4: whether hooks are server-side applied (install: --server-side; upgrade: the release's method). */
-  apply: boolean;
-}
-
-/** helm 4 applies install hooks per --server-side (default on), upgrade hooks per the release's apply method. */
-function applyHooks(args: HelmArgs, kind: DeployKind, rendered: ReleaseJson): boolean {
-  if (kind === 'install') return !args.has('server-side') || args.bool('server-side');
-  return rendered.apply_method === undefined || rendered.apply_method === 'ssa';
+  /** Whose hooks run: install or upgrade, from the render (helm 4 applies them per run/helm-behaviour.ts). */
+  source: HookSource;
 }
 
 /** Installs the chart's CRDs (`helm show crds` output) as helm does; resolves to how many were created. */

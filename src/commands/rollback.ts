@@ -55,7 +55,7 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
       name,
       namespace,
       pending: { status: 'pending-rollback', description: `Rollback to ${targetVersion}` },
-      apply: applyHooks(args, target.release.apply_method),
+      source: { command: 'rollback', release: target.release },
       // helm records nothing more when a rollback hook fails or is interrupted: the revision stays pending,
       // its failing hook Running, as helm's last write left them.
       onFailure: async (keeper) => keeper.settle(),
@@ -99,12 +99,4 @@ export async function runRollback(opts: CommandOptions): Promise<number> {
   } finally {
     await session.close();
   }
-}
-
-/** helm 4 applies rollback hooks per --server-side; `auto` (the default) follows the target revision's method. */
-function applyHooks(args: HelmArgs, targetMethod: unknown): boolean {
-  const flag = (args.value('server-side') ?? 'auto').toLowerCase();
-  if (flag === 'true') return true;
-  if (flag === 'false') return false;
-  return targetMethod === 'ssa';
 }

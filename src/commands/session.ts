@@ -20,8 +20,9 @@ import { newStats } from '../kube/stats.js';
 import type { WatchHub } from '../kube/watch-hub.js';
 import { planLines } from '../output/format.js';
 import type { Reporter } from '../output/reporter.js';
-import { flavourOf, type RunContext, waitStrategy } from '../run/context.js';
+import type { RunContext } from '../run/context.js';
 import { runEvent } from '../run/event.js';
+import { flavourFor, type HookSource } from '../run/helm-behaviour.js';
 import { parseGoDuration } from '../util/duration.js';
 import { RecordKeeper } from './record-keeper.js';
 
@@ -183,19 +184,19 @@ export class Session {
 
   /**
    * Runs an event's plan (nothing at all when it has no hooks), recording each hook's last run in the
-   * keeper's record. `apply` overrides whether hooks are server-side applied (helm 4's rule per command).
+   * keeper's record. `source` (the command and the release the hooks come from) picks how this helm release
+   * runs them (run/helm-behaviour.ts).
    * Throws HookFailureError on failure, InterruptedError on a signal.
    */
   async runEvent(
     plan: EventPlan,
     keeper: RecordKeeper | undefined,
-    apply?: boolean,
+    source: HookSource,
   ): Promise<EventSummary | undefined> {
     if (plan.hooks.length === 0) return undefined;
     if (this.opts.signal.aborted) throw new InterruptedError(`starting ${plan.event} hooks`);
     const [{ cluster, hub }, version] = await Promise.all([this.cluster(), this.helmVersion()]);
-    const flavour = flavourOf(version, waitStrategy(this.args.value('wait'), this.args.has('wait')));
-    if (version.major >= 4 && apply !== undefined) flavour.applyHooks = apply;
+    const flavour = flavourFor(version, this.args, source);
     this.opts.reporter.runContext({
       helmVersion: version.raw,
       ...(keeper ? { release: keeper.name } : {}),

@@ -3,7 +3,7 @@
  * marked uninstalling ("Deletion in progress (or silently failed)"), its pre-delete hooks run, helm
  * uninstalls with --no-hooks, then the same revision's post-delete hooks run. A failed pre-delete hook
  * leaves the release uninstalling and nothing deleted, as helm does. A release already uninstalled (kept
- * history) runs no hook: helm purges it or says so. helm 4 always server-side applies delete hooks.
+ * history) runs no hook: helm purges it or says so. helm 4 always server-side applies delete hooks (run/helm-behaviour.ts).
  */
 import { HelmError, InterruptedError, UsageError } from '../errors.js';
 import { HelmArgs } from '../helm/args.js';
@@ -49,7 +49,7 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
         keeper.setStatus('uninstalling', 'Deletion in progress (or silently failed)');
         record.release.info.deleted = recordTime();
         try {
-          await session.runEvent(prePlan, keeper, true);
+          await session.runEvent(prePlan, keeper, { command: 'uninstall' });
         } catch (error) {
           // Failed or interrupted: helm leaves the release uninstalling, as its last write left it.
           await keeper.settle();
@@ -68,7 +68,7 @@ export async function runUninstall(opts: CommandOptions): Promise<number> {
       }
       // helm runs post-delete hooks before it removes the records; here they are already removed (or
       // uninstalled, with --keep-history), so their last runs are not recorded.
-      await session.runEvent(postPlan, undefined, true);
+      await session.runEvent(postPlan, undefined, { command: 'uninstall' });
     }
     return 0;
   } finally {

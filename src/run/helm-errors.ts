@@ -4,7 +4,7 @@
  * and prints its own fuller detail (exit codes, pod states) beside it.
  */
 import type { Hook } from '../hooks/model.js';
-import type { HelmFlavour } from './context.js';
+import type { HelmFlavour } from './helm-behaviour.js';
 
 /** helm 3 aggregates per-resource errors with hashicorp/go-multierror. */
 function multi(flavour: HelmFlavour, message: string): string {

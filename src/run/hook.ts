@@ -13,8 +13,9 @@ import type { HookDiagnosis, HookResult, PodReport } from '../hooks/results.js';
 import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
 import { byCreation, describeContainers, jobOutcome, podOutcome, podReport, podsOfJob } from '../kube/status.js';
 import { formatDuration } from '../util/duration.js';
-import { hookWaitMs, type RunContext } from './context.js';
+import type { RunContext } from './context.js';
 import { diagnose, podsOf, waitingFor } from './diagnose.js';
+import { deleteWaitMs, hookWaitMs } from './helm-behaviour.js';
 import { createFailureText, noMatchText, type WaitFailure, waitFailureText } from './helm-errors.js';
 
 export function refOf(hook: Hook): ObjectRef {
@@ -135,14 +136,7 @@ export async function deleteHook(hook: Hook, ctx: RunContext, stage: 'delete' | 
     throw error;
   }
   if (!existed || ctx.flavour.deleteWait === 'none') return;
-  const limitMs =
-    ctx.flavour.deleteWait === 'poll'
-      ? ctx.timeoutMs
-      : ctx.timeoutMs === 0
-        ? 30_000
-        : ctx.timeoutMs < 0
-          ? Number.POSITIVE_INFINITY
-          : ctx.timeoutMs;
+  const limitMs = deleteWaitMs(ctx);
   const timedOut = () => {
     const text = `timed out after ${formatDuration(Math.max(0, limitMs))} waiting for ${hookLabel(hook)} to be deleted`;
     return stage === 'delete' ? new HookFailed('delete', 'context deadline exceeded', text) : new PluginError(text);

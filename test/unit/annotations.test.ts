@@ -7,7 +7,7 @@ import { hooksFromRelease } from '../../src/hooks/parse.js';
 import { planEvent } from '../../src/hooks/plan.js';
 import type { ReleaseJson } from '../../src/hooks/release-json.js';
 import { planLines } from '../../src/output/format.js';
-import { flavourOf, hookWaitMs } from '../../src/run/context.js';
+import { flavourOf, hookWaitMs } from '../../src/run/helm-behaviour.js';
 
 function releaseWith(annotations: Record<string, string>): ReleaseJson {
   const meta = Object.entries(annotations)

@@ -14,8 +14,9 @@ import type { Cluster, ObjectRef } from '../../src/kube/cluster.js';
 import { newStats } from '../../src/kube/stats.js';
 import type { WatchHub } from '../../src/kube/watch-hub.js';
 import type { Reporter } from '../../src/output/reporter.js';
-import type { HelmFlavour, RunContext } from '../../src/run/context.js';
+import type { RunContext } from '../../src/run/context.js';
 import { runEvent } from '../../src/run/event.js';
+import type { HelmFlavour } from '../../src/run/helm-behaviour.js';
 import { makeHook } from './hook-factory.js';
 
 // ---------------------------------------------------------------- hooks

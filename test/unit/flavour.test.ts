@@ -1,7 +1,8 @@
-/** How each helm release runs a hook: chosen from its version and the user's --wait. */
+/** How each helm release runs a hook (run/helm-behaviour.ts): chosen from its version, the command, the user's arguments and the release. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { flavourOf, hookWaitMs, waitStrategy } from '../../src/run/context.js';
+import { HelmArgs, type HelmCommand } from '../../src/helm/args.js';
+import { deleteWaitMs, flavourFor, flavourOf, hookWaitMs, waitStrategy } from '../../src/run/helm-behaviour.js';
 import { createFailureText, waitFailureText } from '../../src/run/helm-errors.js';
 import { makeHook } from './hook-factory.js';
 
@@ -67,6 +68,65 @@ test("helm's error texts per major", () => {
     createFailureText(v3, 'pre-install', hook, 'jobs.batch "migrate" already exists'),
     'warning: Hook pre-install app/templates/migrate.yaml failed: 1 error occurred:\n\t* jobs.batch "migrate" already exists\n\n',
   );
+});
+
+const applies = (major: number, command: HelmCommand, argv: string[], applyMethod?: string) =>
+  flavourFor({ major, minor: 3 }, new HelmArgs(argv, command), {
+    command,
+    release: { name: 'r', namespace: 'n', version: 1, ...(applyMethod ? { apply_method: applyMethod } : {}) },
+  }).applyHooks;
+
+test('helm 3 creates hooks for every command, whatever the arguments', () => {
+  for (const command of ['install', 'upgrade', 'rollback', 'uninstall'] as const)
+    assert.is(applies(3, command, ['--server-side=true'], 'ssa'), false, command);
+});
+
+test('helm 4 install: applied unless --server-side=false', () => {
+  assert.is(applies(4, 'install', []), true);
+  assert.is(applies(4, 'install', ['--server-side']), true);
+  assert.is(applies(4, 'install', ['--server-side=false']), false);
+});
+
+test("helm 4 upgrade: the release's apply method (server-side unless it says client-side)", () => {
+  assert.is(applies(4, 'upgrade', []), true);
+  assert.is(applies(4, 'upgrade', [], 'ssa'), true);
+  assert.is(applies(4, 'upgrade', [], 'csa'), false);
+});
+
+test("helm 4 rollback: --server-side true/false, auto (the default) the target revision's method", () => {
+  assert.is(applies(4, 'rollback', ['--server-side', 'true'], 'csa'), true);
+  assert.is(applies(4, 'rollback', ['--server-side=false'], 'ssa'), false);
+  assert.is(applies(4, 'rollback', ['--server-side=auto'], 'ssa'), true);
+  assert.is(applies(4, 'rollback', [], 'ssa'), true);
+  assert.is(applies(4, 'rollback', [], 'csa'), false);
+  assert.is(applies(4, 'rollback', []), false, 'a target without a method was not server-side applied');
+});
+
+test('helm 4 uninstall: delete hooks always applied', () => {
+  assert.is(applies(4, 'uninstall', ['--server-side=false'], 'csa'), true);
+});
+
+test('flavourFor reads --wait for the delete wait and the waiter', () => {
+  const four = (argv: string[]) =>
+    flavourFor({ major: 4, minor: 3 }, new HelmArgs(argv, 'upgrade'), { command: 'upgrade' });
+  assert.is(four([]).deleteWait, 'none');
+  assert.is(four(['--wait']).deleteWait, 'wait');
+  assert.is(four(['--wait=legacy']).waiter, 'watch');
+  assert.is(
+    flavourFor({ major: 3, minor: 18 }, new HelmArgs(['--wait'], 'upgrade'), { command: 'upgrade' }).deleteWait,
+    'poll',
+  );
+});
+
+test('the wait after a delete: helm 3 polls within --timeout as given (<= 0: looks once), helm 4 30 s for 0, none below', () => {
+  const v3 = flavourOf({ major: 3, minor: 22 });
+  const v4 = flavourOf({ major: 4, minor: 3 }, 'watcher');
+  assert.is(deleteWaitMs({ flavour: v3, timeoutMs: 60_000 }), 60_000);
+  assert.is(deleteWaitMs({ flavour: v3, timeoutMs: 0 }), 0);
+  assert.is(deleteWaitMs({ flavour: v3, timeoutMs: -5000 }), -5000);
+  assert.is(deleteWaitMs({ flavour: v4, timeoutMs: 60_000 }), 60_000);
+  assert.is(deleteWaitMs({ flavour: v4, timeoutMs: 0 }), 30_000);
+  assert.is(deleteWaitMs({ flavour: v4, timeoutMs: -5000 }), Number.POSITIVE_INFINITY);
 });
 
 test.run();
