@@ -2,6 +2,7 @@
  * What running hooks produces, shared by the scheduler (run/), the reporters (output/) and the report
  * (report/): types only, one floor below all three, so none of them imports another for a shape.
  */
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Hook } from './model.js';
 
 /** One hook's run: how it ended and, when it failed, where and why. */
@@ -23,6 +24,11 @@ export interface HookResult {
   diagnosis?: HookDiagnosis;
   /** The hook's pods when it ended (a Job's or the Pod itself), read only when a report asks for them. */
   pods?: PodReport[];
+  /**
+   * A hook that failed while waited for: its pods as listed once for the diagnosis, reused for helm's
+   * hook-failed output logs (one listing per failed hook).
+   */
+  failedPods?: readonly V1Pod[];
   startedAt: number;
   endedAt: number;
 }

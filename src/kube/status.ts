@@ -85,6 +85,11 @@ export function byCreation(a: KubernetesObject, b: KubernetesObject): number {
   return byTime(String(a.metadata?.creationTimestamp ?? ''), String(b.metadata?.creationTimestamp ?? ''));
 }
 
+/** In the API server's list order (by name, bytewise): the order helm reads a list of pods in. */
+export function byName(a: KubernetesObject, b: KubernetesObject): number {
+  return byTime(a.metadata?.name ?? '', b.metadata?.name ?? '');
+}
+
 export function podReport(pod: V1Pod): PodReport {
   const status = pod.status;
   const unscheduled = status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');

@@ -24,9 +24,12 @@ export async function diagnose(
   hook: Hook,
   lastSeen: KubernetesObject | undefined,
   ctx: Pick<RunContext, 'cluster'>,
+  /** The hook's pods, when the caller has listed them already. */
+  listed?: readonly V1Pod[],
 ): Promise<HookDiagnosis> {
   const condition = hook.kind === 'Job' ? jobConditionText(lastSeen) : undefined;
-  const pods = (await safely(() => podsOf(hook, ctx), [] as V1Pod[])).slice(-LIMITS.pods);
+  const all = listed ? [...listed].sort(byCreation) : await safely(() => podsOf(hook, ctx), [] as V1Pod[]);
+  const pods = all.slice(-LIMITS.pods);
   const subjects = [
     { kind: hook.kind, name: hook.name },
     ...pods.map((p) => ({ kind: 'Pod', name: p.metadata?.name ?? '' })),

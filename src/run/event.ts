@@ -138,7 +138,7 @@ async function cleanUpAfterFailure(
   const ordered = orderOf(plan, results);
   const waitFailures = ordered.filter((r) => !r.ok && r.stage === 'wait');
   for (const r of waitFailures) {
-    await printHookLogs(r.hook, 'hook-failed', ctx);
+    await printHookLogs(r.hook, 'hook-failed', ctx, r.failedPods);
     if (r.diagnosis) {
       // The plugin's own explanation; the log tail only where helm's output-log policy printed no logs.
       const withLogs = !r.hook.outputLogPolicies.includes('hook-failed');

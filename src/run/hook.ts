@@ -11,7 +11,15 @@ import { InterruptedError, PluginError } from '../errors.js';
 import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind, TIMEOUT_ANNOTATION } from '../hooks/model.js';
 import type { HookDiagnosis, HookResult, PodReport } from '../hooks/results.js';
 import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
-import { byCreation, describeContainers, jobOutcome, podOutcome, podReport, podsOfJob } from '../kube/status.js';
+import {
+  byCreation,
+  byName,
+  describeContainers,
+  jobOutcome,
+  podOutcome,
+  podReport,
+  podsOfJob,
+} from '../kube/status.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunContext } from './context.js';
 import { diagnose, podsOf, waitingFor } from './diagnose.js';
@@ -27,7 +35,7 @@ class HookFailed extends Error {
     readonly stage: NonNullable<HookResult['stage']>,
     readonly helmError: string,
     readonly reason: string,
-    readonly extra: { timedOut?: boolean; diagnosis?: HookDiagnosis } = {},
+    readonly extra: { timedOut?: boolean; diagnosis?: HookDiagnosis; failedPods?: readonly V1Pod[] } = {},
   ) {
     super(reason);
   }
@@ -221,15 +229,13 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
     .catch(async (error: unknown) => {
       // A timeout names what the hook was still waiting for.
       if (!(error instanceof HookFailed) || !error.extra.timedOut || wasDeleted) throw error;
-      const diagnosis = await diagnose(hook, lastSeen, ctx);
+      const failedPods = await listedPods(hook, ctx);
+      const diagnosis = await diagnose(hook, lastSeen, ctx, failedPods);
       throw new HookFailed(
         'wait',
         error.helmError,
         `${error.reason}; still waiting for: ${waitingFor(hook, diagnosis)}`,
-        {
-          timedOut: true,
-          diagnosis,
-        },
+        { timedOut: true, diagnosis, ...(failedPods ? { failedPods } : {}) },
       );
     })
     .finally(() => ctx.waiting?.untrack(hook));
@@ -244,25 +250,32 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
           completions: job?.spec?.completions ?? 1,
         }
       : { type: 'pod-failed' };
-  const diagnosis = await diagnose(hook, lastSeen, ctx);
+  // One listing of the failed hook's pods: for the diagnosis, the explanation and helm's hook-failed logs.
+  const failedPods = await listedPods(hook, ctx);
+  const diagnosis = await diagnose(hook, lastSeen, ctx, failedPods);
   throw new HookFailed(
     'wait',
     waitFailureText(ctx.flavour, hook, failure),
-    await explainFailure(hook, outcome.reason, ctx),
+    explainFailure(hook, outcome.reason, failedPods),
     {
       diagnosis,
+      ...(failedPods ? { failedPods } : {}),
     },
   );
 }
 
-/** Adds what the pods say (exit code, reason) to a failed Job's condition message. */
-async function explainFailure(hook: Hook, reason: string, ctx: RunContext): Promise<string> {
-  if (hook.kind !== 'Job') return reason;
+/** The hook's pods (a Job's by label, a Pod itself); undefined when they cannot be listed. */
+async function listedPods(hook: Hook, ctx: RunContext): Promise<V1Pod[] | undefined> {
   try {
-    const pods = await ctx.cluster.listPods(hook.namespace, { labelSelector: `job-name=${hook.name}` });
-    const detail = describeContainers(pods);
-    return detail ? `${reason}; ${detail}` : reason;
+    return await podsOf(hook, ctx);
   } catch {
-    return reason;
+    return undefined;
   }
+}
+
+/** Adds what the pods say (exit code, reason) to a failed Job's condition message. */
+function explainFailure(hook: Hook, reason: string, pods: readonly V1Pod[] | undefined): string {
+  if (hook.kind !== 'Job' || !pods) return reason;
+  const detail = describeContainers([...pods].sort(byName));
+  return detail ? `${reason}; ${detail}` : reason;
 }

@@ -3,13 +3,17 @@
  * hook so that hooks never interleave mid-line. Pods of a Job by label job-name=<name>; a Pod by its name;
  * spec.containers only (not init containers), as helm.
  */
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Hook } from '../hooks/model.js';
+import { byName } from '../kube/status.js';
 import type { RunContext } from './context.js';
 
 export async function printHookLogs(
   hook: Hook,
   policy: 'hook-succeeded' | 'hook-failed',
   ctx: RunContext,
+  /** The pods already listed for this hook (a failed one's, from its diagnosis); else they are listed here. */
+  listed?: readonly V1Pod[],
 ): Promise<void> {
   if (!hook.outputLogPolicies.includes(policy)) return;
   if (hook.kind !== 'Job' && hook.kind !== 'Pod') return;
@@ -17,7 +21,7 @@ export async function printHookLogs(
     hook.kind === 'Job' ? { labelSelector: `job-name=${hook.name}` } : { fieldSelector: `metadata.name=${hook.name}` };
   const lines: string[] = [];
   try {
-    const pods = await ctx.cluster.listPods(hook.namespace, selector);
+    const pods = listed ? [...listed].sort(byName) : await ctx.cluster.listPods(hook.namespace, selector);
     for (const pod of pods) {
       for (const container of pod.spec?.containers ?? []) {
         const podName = pod.metadata?.name ?? '?';

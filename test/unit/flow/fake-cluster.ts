@@ -96,6 +96,8 @@ export class FakeCluster {
   private server!: Server;
   port = 0;
   readonly writes: Write[] = [];
+  /** Every list request (not watches), as "<resource>?<labelSelector or fieldSelector>". */
+  readonly lists: string[] = [];
   /** Job name → how it ends. */
   readonly jobs = new Map<string, JobScript>();
   /** Object names whose create (or apply) is refused with 422, as an admission webhook or validation would. */
@@ -206,6 +208,9 @@ export class FakeCluster {
     if (method === 'GET' && name === undefined) {
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1')
         return this.watch(res, gv, resource, namespace, Number(url.searchParams.get('resourceVersion') || 0));
+      this.lists.push(
+        `${resource}?${url.searchParams.get('labelSelector') ?? url.searchParams.get('fieldSelector') ?? ''}`,
+      );
       const items = this.list(gv, resource, namespace, url.searchParams.get('labelSelector') ?? undefined);
       return this.reply(res, 200, { kind: 'List', items, metadata: { resourceVersion: String(this.rv) } });
     }

@@ -23,6 +23,7 @@ export interface HookDef {
   /** Default: batch/v1 for a Job, else v1. */
   apiVersion?: string;
   events: string[];
+  outputLogPolicies?: string[];
   /** Rendered differently on every helm call (as randAlphaNum in a template). */
   random?: boolean;
   weight?: number;
@@ -265,6 +266,7 @@ export class FakeHelm {
       last_run: emptyRun(this.major),
       ...(h.weight ? { weight: h.weight } : {}),
       ...(h.deletePolicies ? { delete_policies: h.deletePolicies } : {}),
+      ...(h.outputLogPolicies ? { output_log_policies: h.outputLogPolicies } : {}),
     };
   }
 

@@ -24,6 +24,10 @@ export const NS = 'app';
 class Notes extends SilentReporter {
   readonly notes: string[] = [];
   readonly started: string[] = [];
+  onLogBlock: (title: string, lines: readonly string[]) => void = () => undefined;
+  override logBlock(title: string, lines: readonly string[]): void {
+    this.onLogBlock(title, lines);
+  }
   override note(line: string): void {
     this.notes.push(line);
   }
@@ -81,9 +85,15 @@ export class World {
   async run(
     command: HelmCommand,
     helmArgs: string[],
-    opts: { parallelism?: number; signal?: AbortSignal; env?: Record<string, string> } = {},
+    opts: {
+      parallelism?: number;
+      signal?: AbortSignal;
+      env?: Record<string, string>;
+      onLogBlock?: (title: string, lines: readonly string[]) => void;
+    } = {},
   ): Promise<Outcome> {
     const reporter = new Notes();
+    if (opts.onLogBlock) reporter.onLogBlock = opts.onLogBlock;
     const signal = opts.signal ?? new AbortController().signal;
     const options: CommandOptions = {
       command,

@@ -186,4 +186,31 @@ eachHelm(
   SOME,
 );
 
+eachHelm(
+  test,
+  "a failed Job's pods are listed once, for the diagnosis, the explanation and helm's hook-failed logs",
+  async (w) => {
+    const chart = w.helm.chart({
+      name: 'app',
+      hooks: [job('bad', ['pre-install'], { outputLogPolicies: ['hook-failed'] })],
+    });
+    w.cluster.jobs.set('bad', 'fail');
+    const logs: string[] = [];
+    const r = await w.run('install', ['rel', chart, '-n', NS], {
+      onLogBlock: (title, lines) => logs.push(title, ...lines),
+    });
+    assert.is(r.code, 3);
+    assert.equal(
+      w.cluster.lists.filter((l) => l === 'pods?job-name=bad'),
+      ['pods?job-name=bad'],
+    );
+    assert.ok(
+      logs.some((l) => /log of bad-/.test(l)),
+      `helm's hook-failed logs printed: ${logs.join(' | ')}`,
+    );
+    assert.match(String((r.error as Error).message) + JSON.stringify(r.error), /exit code 1|bad/);
+  },
+  SOME,
+);
+
 test.run();
