@@ -12,24 +12,28 @@ import type { RunContext } from './context.js';
 /** Bounds: the newest pods, events and log lines only; long lines cut. */
 export const LIMITS = { pods: 3, events: 8, logLines: 20, logBytes: 8192, lineChars: 400 };
 
-/** The hook's pods: a Job's by label job-name, a Pod itself. Newest last. */
-export async function podsOf(hook: Hook, ctx: Pick<RunContext, 'cluster'>): Promise<V1Pod[]> {
+/** The hook's pods: a Job's by label job-name, a Pod itself. Newest last; undefined when they cannot be listed. */
+export async function podsOf(hook: Hook, ctx: Pick<RunContext, 'cluster'>): Promise<V1Pod[] | undefined> {
   const selector =
     hook.kind === 'Job' ? { labelSelector: `job-name=${hook.name}` } : { fieldSelector: `metadata.name=${hook.name}` };
-  const pods = await ctx.cluster.listPods(hook.namespace, selector);
-  return pods.sort(byCreation);
+  return safely(async () => (await ctx.cluster.listPods(hook.namespace, selector)).sort(byCreation), undefined);
+}
+
+/** A failed hook read once: its diagnosis, and the pods listed for it (undefined when they could not be). */
+export interface Diagnosed {
+  diagnosis: HookDiagnosis;
+  /** Every pod of the hook, for the failure's explanation and helm's hook-failed logs: one listing serves all. */
+  pods: V1Pod[] | undefined;
 }
 
 export async function diagnose(
   hook: Hook,
   lastSeen: KubernetesObject | undefined,
   ctx: Pick<RunContext, 'cluster'>,
-  /** The hook's pods, when the caller has listed them already. */
-  listed?: readonly V1Pod[],
-): Promise<HookDiagnosis> {
+): Promise<Diagnosed> {
   const condition = hook.kind === 'Job' ? jobConditionText(lastSeen) : undefined;
-  const all = listed ? [...listed].sort(byCreation) : await safely(() => podsOf(hook, ctx), [] as V1Pod[]);
-  const pods = all.slice(-LIMITS.pods);
+  const all = await podsOf(hook, ctx);
+  const pods = (all ?? []).slice(-LIMITS.pods);
   const subjects = [
     { kind: hook.kind, name: hook.name },
     ...pods.map((p) => ({ kind: 'Pod', name: p.metadata?.name ?? '' })),
@@ -60,7 +64,7 @@ export async function diagnose(
       }
     }
   }
-  return { ...(condition ? { condition } : {}), pods: pods.map(podReport), events, logs };
+  return { diagnosis: { ...(condition ? { condition } : {}), pods: pods.map(podReport), events, logs }, pods: all };
 }
 
 /** Diagnosis is best effort: what cannot be read is left out, never turned into another failure. */

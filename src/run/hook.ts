@@ -92,11 +92,7 @@ async function podReports(hook: Hook, ctx: RunContext): Promise<PodReport[] | un
   // request on the hooks' critical path. A list only when it does not (no watch, or not yet terminated).
   const cached = cachedPods(hook, ctx);
   if (cached.length > 0 && cached.every(terminated)) return cached.map(podReport);
-  try {
-    return (await podsOf(hook, ctx)).map(podReport);
-  } catch {
-    return undefined;
-  }
+  return (await podsOf(hook, ctx))?.map(podReport);
 }
 
 function cachedPods(hook: Hook, ctx: RunContext): V1Pod[] {
@@ -229,8 +225,7 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
     .catch(async (error: unknown) => {
       // A timeout names what the hook was still waiting for.
       if (!(error instanceof HookFailed) || !error.extra.timedOut || wasDeleted) throw error;
-      const failedPods = await listedPods(hook, ctx);
-      const diagnosis = await diagnose(hook, lastSeen, ctx, failedPods);
+      const { diagnosis, pods: failedPods } = await diagnose(hook, lastSeen, ctx);
       throw new HookFailed(
         'wait',
         error.helmError,
@@ -251,8 +246,7 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
         }
       : { type: 'pod-failed' };
   // One listing of the failed hook's pods: for the diagnosis, the explanation and helm's hook-failed logs.
-  const failedPods = await listedPods(hook, ctx);
-  const diagnosis = await diagnose(hook, lastSeen, ctx, failedPods);
+  const { diagnosis, pods: failedPods } = await diagnose(hook, lastSeen, ctx);
   throw new HookFailed(
     'wait',
     waitFailureText(ctx.flavour, hook, failure),
@@ -262,15 +256,6 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
       ...(failedPods ? { failedPods } : {}),
     },
   );
-}
-
-/** The hook's pods (a Job's by label, a Pod itself); undefined when they cannot be listed. */
-async function listedPods(hook: Hook, ctx: RunContext): Promise<V1Pod[] | undefined> {
-  try {
-    return await podsOf(hook, ctx);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Adds what the pods say (exit code, reason) to a failed Job's condition message. */
