@@ -2,7 +2,6 @@
  * What running hooks produces, shared by the scheduler (run/), the reporters (output/) and the report
  * (report/): types only, one floor below all three, so none of them imports another for a shape.
  */
-import type { V1Pod } from '@kubernetes/client-node';
 import type { Hook } from './model.js';
 
 /** One hook's run: how it ended and, when it failed, where and why. */
@@ -26,9 +25,9 @@ export interface HookResult {
   pods?: PodReport[];
   /**
    * A hook that failed while waited for: its pods as listed once for the diagnosis, reused for helm's
-   * hook-failed output logs (one listing per failed hook).
+   * hook-failed output logs (one listing per failed hook). Names only: no spec travels to the reporters.
    */
-  failedPods?: readonly V1Pod[];
+  failedPods?: readonly PodContainers[];
   startedAt: number;
   endedAt: number;
 }
@@ -44,6 +43,12 @@ export interface EventSummary {
   serialMs: number;
   failed: number;
   notStarted: number;
+}
+
+/** A pod by name and the names of its containers (spec.containers): what a hook's output logs read. */
+export interface PodContainers {
+  pod: string;
+  containers: string[];
 }
 
 /** The last lines of one container's log. */

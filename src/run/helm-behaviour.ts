@@ -10,7 +10,7 @@ import type { ReleaseJson } from '../hooks/release-json.js';
 
 /** How the running helm release runs a hook, where helm versions differ. */
 export interface HelmFlavour {
-  /** Created (helm 3) or server-side applied (helm 4, per command: applyHooks below). */
+  /** Created (helm 3) or server-side applied (helm 4, per command: appliesHooks below). */
   applyHooks: boolean;
   /** Helm >= 3.19 and 4 delete an event's earlier hook-succeeded hooks when a later hook fails while waited for. */
   deleteSucceededOnFailure: boolean;
@@ -44,7 +44,7 @@ export function flavourFor(version: { major: number; minor: number }, args: Helm
 }
 
 /**
- * helm 4's apply rule per command (§3.3): install hooks per --server-side (a flag, default on); upgrade hooks
+ * helm 4's apply rule per command (§3 step 3): install hooks per --server-side (a flag, default on); upgrade hooks
  * the way the release is applied (`apply_method`, server-side unless it says otherwise); rollback hooks per
  * --server-side true/false, `auto` (the default) following the target revision's method; delete hooks always.
  */
@@ -88,8 +88,9 @@ export function flavourOf(
 }
 
 /**
- * The limit of one hook's wait (§3.4): the hook's own helm-parallel-hooks.io/timeout, else --timeout; helm 3
- * waits without limit for <= 0; helm 4 uses 30 s for 0, none below.
+ * The limit of one hook's wait (§3 step 4): the hook's own helm-parallel-hooks.io/timeout, else --timeout.
+ * For 0 or less helm 3 and helm 4's legacy waiter wait without limit; helm 4's status watcher uses 30 s for 0
+ * and no limit below 0.
  */
 export function hookWaitMs(ctx: { flavour: HelmFlavour; timeoutMs: number }, hook?: Pick<Hook, 'timeoutMs'>): number {
   const timeoutMs = hook?.timeoutMs ?? ctx.timeoutMs;
@@ -99,12 +100,12 @@ export function hookWaitMs(ctx: { flavour: HelmFlavour; timeoutMs: number }, hoo
 }
 
 /**
- * The limit of the wait after a delete (§3.2), when the flavour waits at all: helm 3 polls within --timeout
- * as given (0 or less: its deadline has passed before it looks, so it looks once: a limit <= 0); helm 4's
- * waiter uses 30 s for 0 and no limit below.
+ * The limit of the wait after a delete (§3 step 2), when the flavour waits at all: helm 3 polls within
+ * --timeout as given (0 or less: its deadline has passed before it looks, so it looks once: a limit <= 0);
+ * helm 4's status watcher uses 30 s for 0 and no limit below 0; its legacy waiter has no limit for either.
  */
 export function deleteWaitMs(ctx: { flavour: HelmFlavour; timeoutMs: number }): number {
-  if (ctx.flavour.deleteWait === 'poll') return ctx.timeoutMs;
-  if (ctx.timeoutMs === 0) return 30_000;
-  return ctx.timeoutMs < 0 ? Number.POSITIVE_INFINITY : ctx.timeoutMs;
+  if (ctx.flavour.deleteWait === 'poll' || ctx.timeoutMs > 0) return ctx.timeoutMs;
+  if (ctx.flavour.waiter === 'kstatus' && ctx.timeoutMs === 0) return 30_000;
+  return Number.POSITIVE_INFINITY;
 }

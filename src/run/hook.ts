@@ -9,7 +9,7 @@
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { InterruptedError, PluginError } from '../errors.js';
 import { effectiveDeletePolicies, type Hook, hookLabel, isWaitedKind, TIMEOUT_ANNOTATION } from '../hooks/model.js';
-import type { HookDiagnosis, HookResult, PodReport } from '../hooks/results.js';
+import type { HookDiagnosis, HookResult, PodContainers, PodReport } from '../hooks/results.js';
 import { apiMessage, NoKindError, type ObjectRef } from '../kube/cluster.js';
 import {
   byCreation,
@@ -25,6 +25,7 @@ import type { RunContext } from './context.js';
 import { diagnose, podsOf, waitingFor } from './diagnose.js';
 import { deleteWaitMs, hookWaitMs } from './helm-behaviour.js';
 import { createFailureText, noMatchText, type WaitFailure, waitFailureText } from './helm-errors.js';
+import { podContainers } from './logs.js';
 
 export function refOf(hook: Hook): ObjectRef {
   return { apiVersion: hook.apiVersion, kind: hook.kind, name: hook.name, namespace: hook.namespace };
@@ -35,7 +36,7 @@ class HookFailed extends Error {
     readonly stage: NonNullable<HookResult['stage']>,
     readonly helmError: string,
     readonly reason: string,
-    readonly extra: { timedOut?: boolean; diagnosis?: HookDiagnosis; failedPods?: readonly V1Pod[] } = {},
+    readonly extra: { timedOut?: boolean; diagnosis?: HookDiagnosis; failedPods?: readonly PodContainers[] } = {},
   ) {
     super(reason);
   }
@@ -230,7 +231,7 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
         'wait',
         error.helmError,
         `${error.reason}; still waiting for: ${waitingFor(hook, diagnosis)}`,
-        { timedOut: true, diagnosis, ...(failedPods ? { failedPods } : {}) },
+        { timedOut: true, diagnosis, ...(failedPods ? { failedPods: failedPods.map(podContainers) } : {}) },
       );
     })
     .finally(() => ctx.waiting?.untrack(hook));
@@ -253,7 +254,7 @@ async function waitForOutcome(hook: Hook, uid: string | undefined, ctx: RunConte
     explainFailure(hook, outcome.reason, failedPods),
     {
       diagnosis,
-      ...(failedPods ? { failedPods } : {}),
+      ...(failedPods ? { failedPods: failedPods.map(podContainers) } : {}),
     },
   );
 }

@@ -34,7 +34,7 @@ test('--wait as helm 4 reads it', () => {
   assert.is(waitStrategy('false', true), 'hookOnly');
 });
 
-test('--timeout 0 and below: helm 3 waits without limit, helm 4 uses 30 s for 0 and no limit below', () => {
+test("--timeout 0 and below: helm 3 and helm 4's legacy waiter wait without limit, its status watcher 30 s for 0, none below", () => {
   const v3 = flavourOf({ major: 3, minor: 22 });
   const v4 = flavourOf({ major: 4, minor: 3 });
   assert.is(hookWaitMs({ flavour: v3, timeoutMs: 0 }), Number.POSITIVE_INFINITY);
@@ -42,6 +42,10 @@ test('--timeout 0 and below: helm 3 waits without limit, helm 4 uses 30 s for 0 
   assert.is(hookWaitMs({ flavour: v4, timeoutMs: 0 }), 30_000);
   assert.is(hookWaitMs({ flavour: v4, timeoutMs: -5000 }), Number.POSITIVE_INFINITY);
   assert.is(hookWaitMs({ flavour: v4, timeoutMs: 90_000 }), 90_000);
+  // helm 4.3.1 pkg/kube/wait.go: the legacy waiter's watch takes 0 as "no deadline" (client-go's optional timeout).
+  const legacy = flavourOf({ major: 4, minor: 3 }, 'legacy');
+  assert.is(hookWaitMs({ flavour: legacy, timeoutMs: 0 }), Number.POSITIVE_INFINITY);
+  assert.is(hookWaitMs({ flavour: legacy, timeoutMs: -5000 }), Number.POSITIVE_INFINITY);
 });
 
 test("helm's error texts per major", () => {
@@ -118,7 +122,7 @@ test('flavourFor reads --wait for the delete wait and the waiter', () => {
   );
 });
 
-test('the wait after a delete: helm 3 polls within --timeout as given (<= 0: looks once), helm 4 30 s for 0, none below', () => {
+test("the wait after a delete: helm 3 polls within --timeout as given (<= 0: looks once), helm 4's status watcher 30 s for 0, none below, its legacy waiter none for either", () => {
   const v3 = flavourOf({ major: 3, minor: 22 });
   const v4 = flavourOf({ major: 4, minor: 3 }, 'watcher');
   assert.is(deleteWaitMs({ flavour: v3, timeoutMs: 60_000 }), 60_000);
@@ -127,6 +131,10 @@ test('the wait after a delete: helm 3 polls within --timeout as given (<= 0: loo
   assert.is(deleteWaitMs({ flavour: v4, timeoutMs: 60_000 }), 60_000);
   assert.is(deleteWaitMs({ flavour: v4, timeoutMs: 0 }), 30_000);
   assert.is(deleteWaitMs({ flavour: v4, timeoutMs: -5000 }), Number.POSITIVE_INFINITY);
+  const legacy = flavourOf({ major: 4, minor: 3 }, 'legacy');
+  assert.is(deleteWaitMs({ flavour: legacy, timeoutMs: 60_000 }), 60_000);
+  assert.is(deleteWaitMs({ flavour: legacy, timeoutMs: 0 }), Number.POSITIVE_INFINITY);
+  assert.is(deleteWaitMs({ flavour: legacy, timeoutMs: -5000 }), Number.POSITIVE_INFINITY);
 });
 
 test.run();

@@ -139,10 +139,10 @@ export class FakeCluster {
     return this.objects.get(key(gv, resource, namespace, name));
   }
 
-  list(gv: string, resource: string, namespace: string | undefined, selector?: string): Obj[] {
+  list(gv: string, resource: string, namespace: string | undefined, selector?: string, fieldSelector?: string): Obj[] {
     const prefix = `${gv}|${resource}|${namespace ?? ''}|`;
     return [...this.objects.entries()]
-      .filter(([k, o]) => k.startsWith(prefix) && matches(o, selector))
+      .filter(([k, o]) => k.startsWith(prefix) && matches(o, selector) && matchesFields(o, fieldSelector))
       .map(([, o]) => o);
   }
 
@@ -211,7 +211,13 @@ export class FakeCluster {
       this.lists.push(
         `${resource}?${url.searchParams.get('labelSelector') ?? url.searchParams.get('fieldSelector') ?? ''}`,
       );
-      const items = this.list(gv, resource, namespace, url.searchParams.get('labelSelector') ?? undefined);
+      const items = this.list(
+        gv,
+        resource,
+        namespace,
+        url.searchParams.get('labelSelector') ?? undefined,
+        url.searchParams.get('fieldSelector') ?? undefined,
+      );
       return this.reply(res, 200, { kind: 'List', items, metadata: { resourceVersion: String(this.rv) } });
     }
     if (method === 'GET') {
@@ -360,13 +366,21 @@ function send(res: ServerResponse, c: Change): void {
   res.write(`${JSON.stringify({ type: c.type, object: c.object })}\n`);
 }
 
-/** Equality selectors only (`a=b,c=d`), which is all helm's storage and the plugin use. */
+/** Equality label selectors only (`a=b,c=d`), which is all helm's storage and the plugin use. */
 function matches(obj: Obj, selector: string | undefined): boolean {
   if (!selector) return true;
   return selector.split(',').every((term) => {
     const [k, v] = term.split('=');
     return obj.metadata.labels?.[k as string] === v;
   });
+}
+
+/** The one field selector the plugin sends (`metadata.name=<pod>`, a Pod hook's pods); any other is refused. */
+function matchesFields(obj: Obj, selector: string | undefined): boolean {
+  if (!selector) return true;
+  const [field, value] = selector.split('=');
+  if (field !== 'metadata.name') throw new Error(`the fake API server does not know field selector ${selector}`);
+  return obj.metadata.name === value;
 }
 
 function status(code: number, reason: string, message: string) {

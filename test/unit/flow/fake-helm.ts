@@ -143,6 +143,7 @@ export class FakeHelm {
       return { code: 1, stderr: 'Error: another operation (install/upgrade/rollback) is in progress' };
     const installing = !live;
     const release = this.render(chart, chartDir, name, namespace, (latest?.version ?? 0) + 1, installing);
+    if (this.major >= 4) release.apply_method = applyMethod(args, word, installing ? 'install' : 'upgrade', live);
     if (isRender(argv)) {
       const out = JSON.stringify(release);
       this.afterRender?.(structuredClone(release));
@@ -185,6 +186,7 @@ export class FakeHelm {
       if (r.info.status === 'deployed') this.storeRecord({ ...r, info: { ...r.info, status: 'superseded' } });
     const release: RecordJson = structuredClone(target);
     release.version = latest.version + 1;
+    if (this.major >= 4) release.apply_method = applyMethod(args, 'rollback', 'rollback', target);
     release.info = { ...release.info, status: failed ? 'failed' : 'deployed', description: `Rollback to ${to}` };
     for (const h of release.hooks ?? []) h.last_run = emptyRun(this.major);
     this.storeRecord(release);
@@ -196,15 +198,25 @@ export class FakeHelm {
     const records = this.cluster.records(name, namespace);
     const latest = records.at(-1);
     if (!latest) return { code: 1, stderr: `Error: uninstall: Release not loaded: ${name}: release: not found` };
+    const purge = () => {
+      for (const r of records)
+        this.cluster.remove('v1', 'secrets', namespace, `sh.helm.release.v1.${name}.v${r.version}`, 'helm');
+    };
+    if (latest.info.status === 'uninstalled') {
+      // helm (pkg/action/uninstall.go at v4.3.1, the same in v3): no hooks for a release already uninstalled;
+      // its kept history is purged, or with --keep-history refused.
+      if (args.bool('keep-history'))
+        return { code: 1, stderr: `Error: the release named "${name}" is already deleted` };
+      purge();
+      return { code: 0, stdout: `release "${name}" uninstalled\n` };
+    }
     this.refuseHooks(args, latest, ['pre-delete', 'post-delete']);
     if (args.bool('keep-history'))
       this.storeRecord({
         ...latest,
         info: { ...latest.info, status: 'uninstalled', description: 'Uninstallation complete' },
       });
-    else
-      for (const r of records)
-        this.cluster.remove('v1', 'secrets', namespace, `sh.helm.release.v1.${name}.v${r.version}`, 'helm');
+    else purge();
     this.cluster.remove('v1', 'configmaps', namespace, `${name}-main`, 'helm');
     return { code: 0, stdout: `release "${name}" uninstalled\n` };
   }
@@ -252,7 +264,6 @@ export class FakeHelm {
         )
         .join(''),
       hooks: chart.hooks.map((h) => this.hookJson(h, dir)),
-      ...(this.major >= 4 ? { apply_method: 'ssa' } : {}),
     };
   }
 
@@ -293,6 +304,29 @@ interface Answer {
   code: number;
   stdout?: string;
   stderr?: string;
+}
+
+/**
+ * The apply method helm 4 records (pkg/action install.go, upgrade.go, rollback.go at v4.3.1): install's
+ * --server-side is a flag, on by default (`upgrade --install` of a new release: on unless "false"); upgrade's
+ * and rollback's is true / false / auto (the default), auto meaning server-side only if the previous release
+ * (upgrade) or the target revision (rollback) was applied so.
+ */
+function applyMethod(
+  args: HelmArgs,
+  command: string,
+  action: 'install' | 'upgrade' | 'rollback',
+  before?: RecordJson,
+): 'ssa' | 'csa' {
+  const flag = args.value('server-side');
+  if (action === 'install') {
+    if (command === 'install') return !args.has('server-side') || args.bool('server-side') ? 'ssa' : 'csa';
+    return flag?.toLowerCase() === 'false' ? 'csa' : 'ssa';
+  }
+  const v = (flag ?? 'auto').toLowerCase();
+  if (v === 'true') return 'ssa';
+  if (v === 'false') return 'csa';
+  return before?.apply_method === 'ssa' ? 'ssa' : 'csa';
 }
 
 function isRender(argv: readonly string[]): boolean {

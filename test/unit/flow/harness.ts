@@ -14,6 +14,7 @@ import { runUninstall } from '../../../src/commands/uninstall.js';
 import { ExitCode, exitCodeFor } from '../../../src/errors.js';
 import type { HelmCommand } from '../../../src/helm/args.js';
 import type { Hook } from '../../../src/hooks/model.js';
+import type { HookResult } from '../../../src/hooks/results.js';
 import { SilentReporter } from '../../../src/output/reporter.js';
 import { FakeCluster, type Write } from './fake-cluster.js';
 import { FakeHelm, type HookDef } from './fake-helm.js';
@@ -24,6 +25,7 @@ export const NS = 'app';
 class Notes extends SilentReporter {
   readonly notes: string[] = [];
   readonly started: string[] = [];
+  readonly finished: HookResult[] = [];
   onLogBlock: (title: string, lines: readonly string[]) => void = () => undefined;
   override logBlock(title: string, lines: readonly string[]): void {
     this.onLogBlock(title, lines);
@@ -33,6 +35,9 @@ class Notes extends SilentReporter {
   }
   override hookStarted(hook: Hook): void {
     this.started.push(hook.name);
+  }
+  override hookFinished(result: HookResult): void {
+    this.finished.push(result);
   }
 }
 

@@ -15,7 +15,18 @@ eachHelm(
       'rel',
       w.helm.chart({ name: 'app', hooks: [job('pre-rb', ['pre-rollback']), job('post-rb', ['post-rollback'])] }),
     );
-    await w.run('upgrade', ['rel', w.helm.chart({ name: 'app', hooks: [job('other', ['pre-rollback'])] }), '-n', NS]);
+    assert.is(
+      (
+        await w.run('upgrade', [
+          'rel',
+          w.helm.chart({ name: 'app', hooks: [job('other', ['pre-rollback'])] }),
+          '-n',
+          NS,
+        ])
+      ).code,
+      0,
+      'set-up upgrade',
+    );
     w.forget();
     const seen: string[] = [];
     w.cluster.onWrite = (write) => {
@@ -41,7 +52,7 @@ eachHelm(
   async (w) => {
     const chart = w.helm.chart({ name: 'app', hooks: [job('prerb', ['pre-rollback'])] });
     await w.installed('rel', chart);
-    await w.run('upgrade', ['rel', chart, '-n', NS]);
+    assert.is((await w.run('upgrade', ['rel', chart, '-n', NS])).code, 0, 'set-up upgrade');
     w.cluster.jobs.set('prerb', 'fail');
     const r = await w.run('rollback', ['rel', '1', '-n', NS]);
     assert.is(r.code, 3);
@@ -58,7 +69,12 @@ eachHelm(
   'rollback to a revision without rollback hooks, and rollback --no-hooks: helm alone, as typed',
   async (w) => {
     await w.installed('rel', w.helm.chart({ name: 'app', hooks: [job('post', ['post-install'])] }));
-    await w.run('upgrade', ['rel', w.helm.chart({ name: 'app', hooks: [job('rb', ['pre-rollback'])] }), '-n', NS]);
+    assert.is(
+      (await w.run('upgrade', ['rel', w.helm.chart({ name: 'app', hooks: [job('rb', ['pre-rollback'])] }), '-n', NS]))
+        .code,
+      0,
+      'set-up upgrade',
+    );
     w.forget();
     assert.is((await w.run('rollback', ['rel', '1', '-n', NS])).code, 0);
     assert.is((await w.run('rollback', ['rel', '2', '-n', NS, '--no-hooks'])).code, 0);
@@ -102,7 +118,8 @@ eachHelm(test, 'uninstall --keep-history: the record ends uninstalled; a second 
   assert.is(w.statuses('rel'), '1:uninstalled');
   assert.equal(w.phases('rel', 1), { predel: 'Succeeded' });
   w.forget();
-  await w.run('uninstall', ['rel', '-n', NS]);
+  assert.is((await w.run('uninstall', ['rel', '-n', NS])).code, 0);
+  assert.is(w.statuses('rel'), '', 'the kept history purged');
   assert.equal(
     w.cluster.writes.filter((x) => x.resource === 'jobs'),
     [],
@@ -136,6 +153,12 @@ eachHelm(
     assert.is(r.code, 3);
     assert.is(w.statuses('rel'), '');
     assert.ok(!w.names('configmaps').includes('rel-main'));
+    assert.match(String(r.error), /post-delete hooks failed: 1 hook did not succeed/);
+    assert.equal(
+      r.reporter.finished.map((f) => `${f.hook.name} ${f.ok ? 'ok' : `failed at ${f.stage}`}`),
+      ['postdel failed at wait'],
+      'the failed hook reported',
+    );
   },
 );
 

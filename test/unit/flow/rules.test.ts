@@ -2,7 +2,7 @@
  * The plugin's own rules, through commands/ against the fake API server and the fake helm: concurrency per
  * tier and its limits (--hook-parallelism, the serial annotation, the chart's cap), refusals before anything
  * runs (exit 2, nothing written), --dry-run, and helm's per-version reading of a Job deleted while waited
- * for (docs/HELM-SEMANTICS.md §3.4).
+ * for (docs/HELM-SEMANTICS.md §3 step 4).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -67,7 +67,7 @@ eachHelm(
 
 eachHelm(
   test,
-  "--hook-parallelism 1 (the default) is helm: one hook at a time, in helm's order",
+  "--hook-parallelism 1 (the plugin's default; the harness's is 4) is helm: one hook at a time, in helm's order",
   async (w) => {
     const chart = w.helm.chart({
       name: 'app',
@@ -208,9 +208,96 @@ eachHelm(
       logs.some((l) => /log of bad-/.test(l)),
       `helm's hook-failed logs printed: ${logs.join(' | ')}`,
     );
-    assert.match(String((r.error as Error).message) + JSON.stringify(r.error), /exit code 1|bad/);
+    const bad = r.reporter.finished.find((f) => f.hook.name === 'bad');
+    assert.match(
+      bad?.reason ?? '',
+      /; pod bad-\S+ container main exited 1 \(Error\)/,
+      'the explanation names the exit code',
+    );
+    assert.equal(bad?.failedPods?.[0]?.containers, ['main'], 'names only travel to the reporters');
   },
   SOME,
+);
+
+/** How the plugin wrote each hook Job since the last forget: "create" or "apply", per name. */
+function hookWrites(w: World): string[] {
+  return w.cluster.writes
+    .filter((x) => x.resource === 'jobs' && x.by === 'plugin' && x.verb !== 'delete' && x.verb !== 'status')
+    .map((x) => `${x.verb} ${x.name}`);
+}
+
+eachHelm(
+  test,
+  "helm 4 creates or applies hooks per command, as the release records say (install's --server-side, upgrade and rollback's auto, delete hooks always applied)",
+  async (w) => {
+    const chart = w.helm.chart({
+      name: 'app',
+      hooks: [job('h', ['pre-install', 'pre-upgrade', 'pre-rollback', 'pre-delete'])],
+    });
+    const step = async (command: 'install' | 'upgrade' | 'rollback' | 'uninstall', args: string[]) => {
+      w.forget();
+      const r = await w.run(command, args);
+      assert.is(r.code, 0, `${command} ${args.join(' ')}: ${String(r.error)}`);
+      return hookWrites(w);
+    };
+    assert.equal(
+      await step('install', ['rel', chart, '-n', NS, '--server-side=false']),
+      ['create h'],
+      'install, client-side',
+    );
+    assert.equal(
+      await step('upgrade', ['rel', chart, '-n', NS]),
+      ['create h'],
+      'upgrade auto after a client-side release',
+    );
+    assert.equal(
+      await step('upgrade', ['rel', chart, '-n', NS, '--server-side', 'true']),
+      ['apply h'],
+      'upgrade --server-side true',
+    );
+    assert.equal(
+      await step('upgrade', ['rel', chart, '-n', NS]),
+      ['apply h'],
+      'upgrade auto after a server-side release',
+    );
+    assert.equal(
+      await step('rollback', ['rel', '1', '-n', NS]),
+      ['create h'],
+      'rollback auto to a client-side revision',
+    );
+    assert.equal(
+      await step('rollback', ['rel', '3', '-n', NS]),
+      ['apply h'],
+      'rollback auto to a server-side revision',
+    );
+    assert.equal(
+      await step('rollback', ['rel', '3', '-n', NS, '--server-side=false']),
+      ['create h'],
+      'rollback --server-side=false',
+    );
+    assert.equal(await step('uninstall', ['rel', '-n', NS]), ['apply h'], 'delete hooks: always applied');
+    assert.equal(await step('install', ['other', chart, '-n', NS]), ['apply h'], 'install: server-side by default');
+  },
+  (v) => v.startsWith('v4.'),
+);
+
+eachHelm(
+  test,
+  'helm 3 creates every hook',
+  async (w) => {
+    const chart = w.helm.chart({ name: 'app', hooks: [job('h', ['pre-install', 'pre-upgrade', 'pre-delete'])] });
+    await w.installed('rel', chart);
+    for (const [command, args] of [
+      ['upgrade', ['rel', chart, '-n', NS]],
+      ['uninstall', ['rel', '-n', NS]],
+    ] as const) {
+      w.forget();
+      const r = await w.run(command, [...args]);
+      assert.is(r.code, 0, String(r.error));
+      assert.equal(hookWrites(w), ['create h'], command);
+    }
+  },
+  (v) => v.startsWith('v3.'),
 );
 
 test.run();
