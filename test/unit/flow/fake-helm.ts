@@ -145,6 +145,9 @@ export class FakeHelm {
     const release = this.render(chart, chartDir, name, namespace, (latest?.version ?? 0) + 1, installing);
     if (this.major >= 4) release.apply_method = applyMethod(args, word, installing ? 'install' : 'upgrade', live);
     if (isRender(argv)) {
+      // The plugin's render asks for JSON; a user's own --dry-run gets helm's text (the release, no hooks run).
+      if (args.value('output') !== 'json')
+        return { code: 0, stdout: `NAME: ${name}\nNAMESPACE: ${namespace}\nSTATUS: ${release.info.status}\n` };
       const out = JSON.stringify(release);
       this.afterRender?.(structuredClone(release));
       this.afterRender = undefined;
