@@ -47,6 +47,18 @@ const VALUES = valuesFile({
     { name: 'post', kind: 'ConfigMap', events: 'post-install' },
   ],
 });
+/** A pre-install Job that outlives client-go's minute (less 10 s) of keeping a token file's token. */
+const ROTATION_VALUES = valuesFile({
+  hooks: [
+    { name: 'pre-long', kind: 'Job', events: 'pre-install', runFor: '65s' },
+    { name: 'post', kind: 'ConfigMap', events: 'post-install' },
+  ],
+});
+/** The lab of each namespace whose token file a case rotates (its check reads the audit log). */
+const rotatedIn = new Map<string, Lab>();
+/** A request of the plugin's own node process (not of the helm it runs). */
+const byPluginNode = (e: { userAgent?: string }) => e.userAgent?.startsWith('helm-parallel-hooks/') === true;
+
 /** A pre-install Job that outlives a credential expiring after a few seconds. */
 const LONG_VALUES = valuesFile({
   hooks: [
@@ -74,6 +86,8 @@ interface Setup {
 interface Case {
   name: string;
   expect: 'works' | 'refused';
+  /** Minutes of waiting: helm and the plugin run side by side (their own namespaces) instead of in turn. */
+  slow?: boolean;
   setup(l: Lab, dir: string, ns: string): Promise<Setup> | Setup;
   /** Extra checks on the plugin's run. */
   check?(run: Outcome, s: Setup, helmRun: Outcome): void;
@@ -293,6 +307,32 @@ const CASES: Case[] = [
         identity: id('cred-b'),
         secrets: secretsOf(l),
       };
+    },
+  },
+  {
+    // client-go keeps a token file's token for a minute less 10 s, then reads the file again; a projected or
+    // rotated token is picked up without a restart. The file changes 8 s into a 65 s hook wait: helm's and
+    // the plugin's later requests are made with the new token (helm's --no-hooks child reads it anew anyway,
+    // so the plugin's own node process is checked apart).
+    name: 'tokenFile rotated during a 65 s hook wait: read again as client-go reads it again',
+    expect: 'works',
+    slow: true,
+    setup: (l, dir, ns) => {
+      const file = join(dir, 'token');
+      writeFileSync(file, `${l.tokens['cred-b']}\n`);
+      setTimeout(() => writeFileSync(file, `${l.tokens['cred-a']}\n`), 8000).unref();
+      rotatedIn.set(ns, l);
+      return {
+        env: kubeconfigEnv(writeKubeconfig(dir, { cluster: cluster(l), user: { tokenFile: 'token' } })),
+        values: ROTATION_VALUES,
+        secrets: secretsOf(l),
+      };
+    },
+    check: (run, _s, helmRun) => {
+      const l = rotatedIn.get(run.ns) as Lab;
+      const mine = [...new Set(auditIn(l, run.ns).filter(byPluginNode).map(identity))].sort();
+      assert.equal(mine, [id('cred-a'), id('cred-b')], "the plugin's own requests: the old token, then the new");
+      assert.equal(identities(l, helmRun.ns).ids, [id('cred-a'), id('cred-b')], 'helm, the same');
     },
   },
   {
@@ -694,7 +734,7 @@ function identities(l: Lab, ns: string): { ids: string[]; byPlugin: number } {
   const events = auditIn(l, ns);
   return {
     ids: [...new Set(events.map(identity))].sort(),
-    byPlugin: events.filter((e) => e.userAgent?.startsWith('helm-parallel-hooks/')).length,
+    byPlugin: events.filter(byPluginNode).length,
   };
 }
 
@@ -709,8 +749,9 @@ for (const major of MAJORS) {
       `${c.name}: ${c.expect === 'works' ? 'works as helm, as the same identity' : 'refused, as helm refuses it'}`,
       async () => {
         const l = await lab();
-        const h = await install(major, c, false);
-        const p = await install(major, c, true);
+        const [h, p] = c.slow
+          ? await Promise.all([install(major, c, false), install(major, c, true)])
+          : [await install(major, c, false), await install(major, c, true)];
         made.push(h.run.ns, p.run.ns);
         const context = `\n--- helm:\n${h.run.output}\n--- plugin:\n${p.run.output}`;
         for (const secret of p.setup.secrets) {
