@@ -261,6 +261,66 @@ export async function connectProxy(hosts: Record<string, string>): Promise<Conne
   };
 }
 
+export interface OidcIssuer {
+  url: string;
+  /** The refresh-token grants answered, with the user agent of each (helm's client-go, or the plugin). */
+  grants: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * An OpenID provider on 127.0.0.1 as client-go's oidc auth-provider uses one: discovery names the token
+ * endpoint, which answers a refresh-token grant for `refreshToken` with `idToken` (and a new refresh token).
+ */
+export async function oidcIssuer(refreshToken: string, idToken: string): Promise<OidcIssuer> {
+  const grants: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const base = `http://${req.headers.host}`;
+      if (req.method === 'GET' && req.url === '/.well-known/openid-configuration') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ issuer: base, token_endpoint: `${base}/token` }));
+        return;
+      }
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      if (req.method === 'POST' && req.url === '/token' && form.get('grant_type') === 'refresh_token') {
+        grants.push(String(req.headers['user-agent']));
+        if (form.get('refresh_token') !== refreshToken) {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: 'invalid_grant' }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            access_token: 'lab-access',
+            token_type: 'Bearer',
+            expires_in: 3600,
+            refresh_token: refreshToken,
+            id_token: idToken,
+          }),
+        );
+        return;
+      }
+      res.writeHead(404);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    grants,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
 /** Appends to a file (a token file rotated during a run). */
 export function append(file: string, text: string): void {
   appendFileSync(file, text);

@@ -23,6 +23,8 @@ import {
   identity,
   type Lab,
   lab,
+  type OidcIssuer,
+  oidcIssuer,
   writeKubeconfig,
 } from './credential-lab.js';
 import {
@@ -54,6 +56,8 @@ const ROTATION_VALUES = valuesFile({
     { name: 'post', kind: 'ConfigMap', events: 'post-install' },
   ],
 });
+/** The OpenID provider of each namespace's run (its check counts the refreshes). */
+const issuers = new Map<string, OidcIssuer>();
 /** The lab of each namespace whose token file a case rotates (its check reads the audit log). */
 const rotatedIn = new Map<string, Lab>();
 /** A request of the plugin's own node process (not of the helm it runs). */
@@ -79,6 +83,8 @@ interface Setup {
   identity?: string;
   exec?: ExecPlugin;
   proxy?: ConnectProxy;
+  /** Stops what the case started for the run (a local OpenID provider). */
+  stop?: () => Promise<void>;
   /** Texts no output may contain. */
   secrets: string[];
 }
@@ -527,6 +533,50 @@ const CASES: Case[] = [
     },
   },
   {
+    // client-go refreshes an expired id-token with the refresh-token at the issuer's token endpoint and
+    // writes the new one into the kubeconfig; the plugin leaves that to helm's render and reads the
+    // kubeconfig after it, so the refresh happens once per command, by helm, as with helm alone.
+    name: 'auth-provider oidc with an expired id-token and a refresh-token',
+    expect: 'works',
+    setup: async (l, dir, ns) => {
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const expired = `${b64({ alg: 'none' })}.${b64({ exp: 1_000_000_000, sub: 'old' })}.sig`;
+      const refreshToken = `lab-refresh-${ns}`;
+      const issuer = await oidcIssuer(refreshToken, l.tokens['cred-oidc'] as string);
+      issuers.set(ns, issuer);
+      return {
+        env: kubeconfigEnv(
+          writeKubeconfig(dir, {
+            cluster: cluster(l),
+            user: {
+              'auth-provider': {
+                name: 'oidc',
+                config: {
+                  'idp-issuer-url': issuer.url,
+                  'client-id': 'lab',
+                  'id-token': expired,
+                  'refresh-token': refreshToken,
+                },
+              },
+            },
+          }),
+        ),
+        identity: id('cred-oidc'),
+        stop: issuer.close,
+        secrets: [...secretsOf(l), expired, refreshToken],
+      };
+    },
+    check: (run, _s, helmRun) => {
+      const grants = (ns: string) => (issuers.get(ns) as OidcIssuer).grants;
+      assert.is(grants(helmRun.ns).length, 1, 'helm refreshed the id-token once');
+      assert.is(grants(run.ns).length, 1, 'once in the plugin command too');
+      assert.not.ok(
+        grants(run.ns).some((ua) => ua.startsWith('helm-parallel-hooks/')),
+        "not by the plugin's own process",
+      );
+    },
+  },
+  {
     name: 'basic auth (the API server has no basic authenticator)',
     expect: 'refused',
     setup: (l, dir) => ({
@@ -726,6 +776,7 @@ async function install(major: 3 | 4, c: Case, plugin: boolean): Promise<{ run: O
     all: true,
   });
   await setup.proxy?.close();
+  await setup.stop?.();
   return { run: { exitCode: r.exitCode ?? -1, output: String(r.all), ns }, setup };
 }
 
