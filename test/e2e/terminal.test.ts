@@ -67,14 +67,13 @@ for (const major of MAJORS) {
       const drawn = await watchScreen(session, (shown) => /pre-install: tier 1\/1, 1 running/.test(shown), 120_000);
       assert.match(drawn, /pre-install: tier 1\/1, 1 running, 0\/1 done/, `the spinner draws: ${drawn}`);
       assert.not.match(drawn, /EXIT=\d+/, 'still running when the Ctrl-C is sent');
-      const sent = performance.now();
       tmux('send-keys', '-t', session, 'C-c'); // the one and only Ctrl-C: a second would force the exit
+      // The watch gives up at the bound: no EXIT line by then means the Ctrl-C was not acted on.
       const after = await watchScreen(session, (shown) => /EXIT=\d+/.test(shown), EXIT_BOUND_MS, 50);
-      const took = Math.round(performance.now() - sent);
-      assert.match(after, /EXIT=130/, after);
-      assert.ok(
-        took < EXIT_BOUND_MS,
-        `exited ${took} ms after the first Ctrl-C, not at the ${HOOK_TIMEOUT_S} s timeout`,
+      assert.match(
+        after,
+        /EXIT=130/,
+        `exit 130 within ${EXIT_BOUND_MS / 1000} s of the first Ctrl-C, not at the ${HOOK_TIMEOUT_S} s timeout:\n${after}`,
       );
       assert.match(after, /received SIGINT: stopping/);
       assert.ok(
