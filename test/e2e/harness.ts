@@ -91,13 +91,17 @@ export async function helm(major: 3 | 4, args: string[], extraEnv: Record<string
 }
 
 let counter = 0;
-/** A fresh namespace, ready for pods (its default ServiceAccount exists). */
+/**
+ * A fresh namespace, ready for pods (its default ServiceAccount exists). The controller-manager makes that
+ * ServiceAccount; right after a fault test has restarted the API server its informers re-list with back-off,
+ * and once took more than 20 s to: it gets 90 s (a set-up wait, not a measure).
+ */
 export async function namespace(prefix: string, create = true): Promise<string> {
   const name = `${prefix}-${process.pid.toString(36)}-${(counter++).toString(36)}`.toLowerCase().slice(0, 63);
   if (!create) return name;
   const { core } = kube();
   await core.createNamespace({ body: { metadata: { name } } });
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 900; i++) {
     try {
       await core.readNamespacedServiceAccount({ name: 'default', namespace: name });
       return name;
