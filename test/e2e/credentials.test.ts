@@ -56,10 +56,6 @@ const ROTATION_VALUES = valuesFile({
     { name: 'post', kind: 'ConfigMap', events: 'post-install' },
   ],
 });
-/** The OpenID provider of each namespace's run (its check counts the refreshes). */
-const issuers = new Map<string, OidcIssuer>();
-/** The lab of each namespace whose token file a case rotates (its check reads the audit log). */
-const rotatedIn = new Map<string, Lab>();
 /** A request of the plugin's own node process (not of the helm it runs). */
 const byPluginNode = (e: { userAgent?: string }) => e.userAgent?.startsWith('helm-parallel-hooks/') === true;
 
@@ -83,6 +79,8 @@ interface Setup {
   identity?: string;
   exec?: ExecPlugin;
   proxy?: ConnectProxy;
+  /** The local OpenID provider of this run, if the case started one. */
+  issuer?: OidcIssuer;
   /** Stops what the case started for the run (a local OpenID provider). */
   stop?: () => Promise<void>;
   /** Texts no output may contain. */
@@ -96,7 +94,7 @@ interface Case {
   slow?: boolean;
   setup(l: Lab, dir: string, ns: string): Promise<Setup> | Setup;
   /** Extra checks on the plugin's run. */
-  check?(run: Outcome, s: Setup, helmRun: Outcome): void;
+  check?(run: Outcome, s: Setup, helmRun: Outcome, helmSetup: Setup, l: Lab): void;
 }
 
 interface Outcome {
@@ -123,6 +121,17 @@ function strangerCa(dir: string): string {
   execFileSync('openssl', ['req', '-x509', '-new', '-key', key, '-subj', '/CN=stranger', '-days', '2', '-out', crt]);
   return crt;
 }
+
+/** An OIDC id-token (a JWT's shape, unsigned) whose `exp` passed long ago. */
+function expiredIdToken(): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${b64({ alg: 'none' })}.${b64({ exp: 1_000_000_000, sub: 'old' })}.sig`;
+}
+
+/** A kubeconfig user of the oidc auth-provider, client-id `lab`, with this issuer and the rest of its config. */
+const oidcUser = (issuer: string, config: Record<string, string>) => ({
+  'auth-provider': { name: 'oidc', config: { 'idp-issuer-url': issuer, 'client-id': 'lab', ...config } },
+});
 
 /** The exec plugin prints a token of this lab user. */
 const tokenExec = (l: Lab, user: string, extra = '') => `${extra} return { token: ${JSON.stringify(l.tokens[user])} };`;
@@ -323,19 +332,17 @@ const CASES: Case[] = [
     name: 'tokenFile rotated during a 65 s hook wait: read again as client-go reads it again',
     expect: 'works',
     slow: true,
-    setup: (l, dir, ns) => {
+    setup: (l, dir) => {
       const file = join(dir, 'token');
       writeFileSync(file, `${l.tokens['cred-b']}\n`);
       setTimeout(() => writeFileSync(file, `${l.tokens['cred-a']}\n`), 8000).unref();
-      rotatedIn.set(ns, l);
       return {
         env: kubeconfigEnv(writeKubeconfig(dir, { cluster: cluster(l), user: { tokenFile: 'token' } })),
         values: ROTATION_VALUES,
         secrets: secretsOf(l),
       };
     },
-    check: (run, _s, helmRun) => {
-      const l = rotatedIn.get(run.ns) as Lab;
+    check: (run, _s, helmRun, _hs, l) => {
       const mine = [...new Set(auditIn(l, run.ns).filter(byPluginNode).map(identity))].sort();
       assert.equal(mine, [id('cred-a'), id('cred-b')], "the plugin's own requests: the old token, then the new");
       assert.equal(identities(l, helmRun.ns).ids, [id('cred-a'), id('cred-b')], 'helm, the same');
@@ -494,16 +501,7 @@ const CASES: Case[] = [
       env: kubeconfigEnv(
         writeKubeconfig(dir, {
           cluster: cluster(l),
-          user: {
-            'auth-provider': {
-              name: 'oidc',
-              config: {
-                'idp-issuer-url': 'https://issuer.invalid',
-                'client-id': 'lab',
-                'id-token': l.tokens['cred-oidc'],
-              },
-            },
-          },
+          user: oidcUser('https://issuer.invalid', { 'id-token': l.tokens['cred-oidc'] as string }),
         }),
       ),
       identity: id('cred-oidc'),
@@ -514,18 +512,12 @@ const CASES: Case[] = [
     name: 'auth-provider oidc with an expired id-token and no refresh-token',
     expect: 'refused',
     setup: (l, dir) => {
-      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const expired = `${b64({ alg: 'none' })}.${b64({ exp: 1_000_000_000, sub: 'old' })}.sig`;
+      const expired = expiredIdToken();
       return {
         env: kubeconfigEnv(
           writeKubeconfig(dir, {
             cluster: cluster(l),
-            user: {
-              'auth-provider': {
-                name: 'oidc',
-                config: { 'idp-issuer-url': 'https://issuer.invalid', 'client-id': 'lab', 'id-token': expired },
-              },
-            },
+            user: oidcUser('https://issuer.invalid', { 'id-token': expired }),
           }),
         ),
         secrets: [...secretsOf(l), expired],
@@ -539,39 +531,28 @@ const CASES: Case[] = [
     name: 'auth-provider oidc with an expired id-token and a refresh-token',
     expect: 'works',
     setup: async (l, dir, ns) => {
-      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const expired = `${b64({ alg: 'none' })}.${b64({ exp: 1_000_000_000, sub: 'old' })}.sig`;
+      const expired = expiredIdToken();
       const refreshToken = `lab-refresh-${ns}`;
       const issuer = await oidcIssuer(refreshToken, l.tokens['cred-oidc'] as string);
-      issuers.set(ns, issuer);
       return {
         env: kubeconfigEnv(
           writeKubeconfig(dir, {
             cluster: cluster(l),
-            user: {
-              'auth-provider': {
-                name: 'oidc',
-                config: {
-                  'idp-issuer-url': issuer.url,
-                  'client-id': 'lab',
-                  'id-token': expired,
-                  'refresh-token': refreshToken,
-                },
-              },
-            },
+            user: oidcUser(issuer.url, { 'id-token': expired, 'refresh-token': refreshToken }),
           }),
         ),
         identity: id('cred-oidc'),
+        issuer,
         stop: issuer.close,
         secrets: [...secretsOf(l), expired, refreshToken],
       };
     },
-    check: (run, _s, helmRun) => {
-      const grants = (ns: string) => (issuers.get(ns) as OidcIssuer).grants;
-      assert.is(grants(helmRun.ns).length, 1, 'helm refreshed the id-token once');
-      assert.is(grants(run.ns).length, 1, 'once in the plugin command too');
+    check: (_run, s, _helmRun, helmSetup) => {
+      const grants = (setup: Setup) => (setup.issuer as OidcIssuer).grants;
+      assert.is(grants(helmSetup).length, 1, 'helm refreshed the id-token once');
+      assert.is(grants(s).length, 1, 'once in the plugin command too');
       assert.not.ok(
-        grants(run.ns).some((ua) => ua.startsWith('helm-parallel-hooks/')),
+        grants(s).some((ua) => ua.startsWith('helm-parallel-hooks/')),
         "not by the plugin's own process",
       );
     },
@@ -825,7 +806,7 @@ for (const major of MAJORS) {
           assert.is(await releaseState(major, 'cred', p.run.ns), undefined, 'no release recorded');
           assert.is(identities(l, p.run.ns).byPlugin, 0, 'the plugin sent nothing where helm refused');
         }
-        c.check?.(p.run, p.setup, h.run);
+        c.check?.(p.run, p.setup, h.run, h.setup, l);
       },
     );
   }
